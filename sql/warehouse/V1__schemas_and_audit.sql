@@ -9,7 +9,8 @@ CREATE SCHEMA IF NOT EXISTS audit;
 
 -- One row per writer subtask and checkpoint. The row is inserted in the same transaction as the
 -- data it describes, so it doubles as the commit marker: a batch whose audit row exists was
--- applied, and a replay after a failover skips it (exactly-once into PostgreSQL).
+-- applied, and a replay after a failover skips it (exactly-once into PostgreSQL). A checkpoint
+-- that wrote nothing to a table leaves no row for it.
 CREATE TABLE audit.load_audit (
     job_name        TEXT        NOT NULL,
     job_id          TEXT        NOT NULL,
@@ -26,7 +27,7 @@ CREATE TABLE audit.load_audit (
     finished_at     TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
     status          TEXT        NOT NULL DEFAULT 'COMMITTED',
     CONSTRAINT load_audit_pk PRIMARY KEY (job_id, target_table, checkpoint_id, subtask),
-    CONSTRAINT load_audit_status_ck CHECK (status IN ('COMMITTED', 'EMPTY'))
+    CONSTRAINT load_audit_status_ck CHECK (status IN ('COMMITTED'))
 );
 
 CREATE INDEX load_audit_by_job_time ON audit.load_audit (job_name, target_table, finished_at);

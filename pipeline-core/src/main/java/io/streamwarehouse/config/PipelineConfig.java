@@ -1,0 +1,175 @@
+package io.streamwarehouse.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The pipeline's settings, layered as the contract says: defaults, then the config file, then
+ * {@code --set key=value}, then environment variables ({@code source.password} is read from
+ * {@code PIPELINE_SOURCE_PASSWORD}); later layers win. Unknown keys and unparsable values fail at
+ * load time with the key named, so a typo never silently falls back to a default.
+ */
+public final class PipelineConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final String ENV_PREFIX = "PIPELINE_";
+
+    private final Map<String, String> values;
+
+    private PipelineConfig(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+        validate();
+    }
+
+    public static PipelineConfig defaults() {
+        return new PipelineConfig(Map.of());
+    }
+
+    public static PipelineConfig of(Map<String, String> values) {
+        return new PipelineConfig(values);
+    }
+
+    /**
+     * Loads the layers in order.
+     *
+     * @param file a properties file ({@code key=value} or {@code key: value}), or null
+     * @param sets {@code key=value} overrides from the command line
+     * @param environment the process environment; only {@code PIPELINE_*} names are read
+     */
+    public static PipelineConfig load(Path file, List<String> sets, Map<String, String> environment) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (file != null) {
+            merged.putAll(readFile(file));
+        }
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--set needs key=value, got '" + set + "'");
+            }
+            merged.put(set.substring(0, eq).trim(), set.substring(eq + 1).trim());
+        }
+        for (ConfigOption<?> option : PipelineOptions.all()) {
+            String value = environment.get(envName(option.key()));
+            if (value != null) {
+                merged.put(option.key(), value);
+            }
+        }
+        return new PipelineConfig(merged);
+    }
+
+    /** {@code source.password} -> {@code PIPELINE_SOURCE_PASSWORD}. */
+    public static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file not found: " + file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        properties.forEach((k, v) -> values.put(k.toString().trim(), v.toString().trim()));
+        return values;
+    }
+
+    private void validate() {
+        Map<String, ConfigOption<?>> known =
+                PipelineOptions.all().stream()
+                        .collect(Collectors.toMap(ConfigOption::key, o -> o));
+        for (String key : values.keySet()) {
+            if (!known.containsKey(key)) {
+                throw new ConfigException(
+                        "unknown configuration key '"
+                                + key
+                                + "'; known keys: "
+                                + String.join(", ", new TreeMap<>(known).keySet()));
+            }
+        }
+        Configuration configuration = toFlinkConfiguration();
+        for (ConfigOption<?> option : known.values()) {
+            try {
+                configuration.get(option);
+            } catch (RuntimeException e) {
+                throw new ConfigException(
+                        "invalid value '"
+                                + (isSecret(option.key()) ? "***" : values.get(option.key()))
+                                + "' for "
+                                + option.key()
+                                + ": "
+                                + option.description());
+            }
+        }
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return toFlinkConfiguration().get(option);
+    }
+
+    public boolean contains(ConfigOption<?> option) {
+        return values.containsKey(option.key());
+    }
+
+    /** The source port, defaulting by source type when not set. */
+    public int sourcePort() {
+        if (contains(PipelineOptions.SOURCE_PORT)) {
+            return get(PipelineOptions.SOURCE_PORT);
+        }
+        return get(PipelineOptions.SOURCE_TYPE) == SourceType.MYSQL ? 3306 : 5432;
+    }
+
+    /** A copy with one more value, later layers' rules applied (validated). */
+    public PipelineConfig with(ConfigOption<?> option, Object value) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(option.key(), String.valueOf(value));
+        return new PipelineConfig(copy);
+    }
+
+    public Configuration toFlinkConfiguration() {
+        return Configuration.fromMap(values);
+    }
+
+    /** The explicitly set values, secrets masked: safe to log. */
+    public Map<String, String> describe() {
+        Map<String, String> shown = new TreeMap<>();
+        values.forEach((k, v) -> shown.put(k, isSecret(k) ? "***" : v));
+        return shown;
+    }
+
+    public Map<String, String> values() {
+        return values;
+    }
+
+    private static boolean isSecret(String key) {
+        return PipelineOptions.SECRET_KEYS.contains(key);
+    }
+
+    @Override
+    public String toString() {
+        return "PipelineConfig" + describe();
+    }
+
+    /** A configuration a user got wrong; the message says which key and what is expected. */
+    public static final class ConfigException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.streamwarehouse.warehouse;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Prepared statements of one connection, prepared once per SQL text and reused across loads. */
+public final class Statements implements AutoCloseable {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
+    public Statements(Connection connection) {
+        this.connection = connection;
+    }
+
+    public PreparedStatement get(String sql) throws SQLException {
+        PreparedStatement statement = prepared.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            prepared.put(sql, statement);
+        }
+        return statement;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement statement : prepared.values()) {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // closing is best effort: the connection is discarded next
+            }
+        }
+        prepared.clear();
+    }
+}

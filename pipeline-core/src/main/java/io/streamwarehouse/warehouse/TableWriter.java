@@ -1,0 +1,24 @@
+package io.streamwarehouse.warehouse;
+
+import java.io.Serializable;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * How rows of one type are written to one warehouse table. Every write must be idempotent (an
+ * upsert, or an insert keyed by a natural key with {@code ON CONFLICT DO NOTHING}): a load that is
+ * retried after a lost connection applies the same statements again.
+ */
+public interface TableWriter<T> extends Serializable {
+
+    /** Schema-qualified table name, as recorded in {@code audit.load_audit}. */
+    String targetTable();
+
+    /** Writes one row inside the load's transaction. */
+    RowOutcome write(Statements statements, T row) throws SQLException;
+
+    /** Event time of the row, for the audit row's event-time range; null if it has none. */
+    default Instant eventTime(T row) {
+        return null;
+    }
+}

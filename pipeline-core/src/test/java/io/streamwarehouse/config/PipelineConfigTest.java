@@ -1,0 +1,106 @@
+package io.streamwarehouse.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineConfigTest {
+
+    @Test
+    void laterLayersWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pipeline.properties");
+        Files.writeString(
+                file,
+                "source.type=postgres\nturnstile.window: 15 min\nsource.hostname=from-file\n");
+
+        PipelineConfig config =
+                PipelineConfig.load(
+                        file,
+                        List.of("source.hostname=from-set", "turnstile.max-per-hour=500"),
+                        Map.of(
+                                "PIPELINE_SOURCE_PASSWORD", "s3cret",
+                                "PIPELINE_TURNSTILE_MAX_PER_HOUR", "700",
+                                "UNRELATED", "x"));
+
+        assertThat(config.get(PipelineOptions.SOURCE_TYPE)).isEqualTo(SourceType.POSTGRES);
+        assertThat(config.get(PipelineOptions.TURNSTILE_WINDOW)).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.get(PipelineOptions.SOURCE_HOSTNAME)).isEqualTo("from-set");
+        assertThat(config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR)).isEqualTo(700L);
+        assertThat(config.get(PipelineOptions.SOURCE_PASSWORD)).isEqualTo("s3cret");
+        assertThat(config.sourcePort()).isEqualTo(5432);
+    }
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() {
+        PipelineConfig config = PipelineConfig.defaults();
+        assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT)).isEqualTo(TurnstileFormat.MTA_CSV);
+        assertThat(config.get(PipelineOptions.TURNSTILE_MAX_GAP)).isEqualTo(Duration.ofHours(24));
+        assertThat(config.sourcePort()).isEqualTo(3306);
+    }
+
+    @Test
+    void enumValuesUseTheirDocumentedSpelling() {
+        PipelineConfig config =
+                PipelineConfig.of(
+                        Map.of("turnstile.format", "producer-csv", "customer.email-mode", "hashed"));
+        assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT))
+                .isEqualTo(TurnstileFormat.PRODUCER_CSV);
+        assertThat(config.get(PipelineOptions.CUSTOMER_EMAIL_MODE)).isEqualTo(EmailMode.HASHED);
+    }
+
+    @Test
+    void envNamesFollowTheContract() {
+        assertThat(PipelineConfig.envName("source.password")).isEqualTo("PIPELINE_SOURCE_PASSWORD");
+        assertThat(PipelineConfig.envName("warehouse.jdbc-url"))
+                .isEqualTo("PIPELINE_WAREHOUSE_JDBC_URL");
+    }
+
+    @Test
+    void unknownKeyIsRejectedByName() {
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("turnstile.windw", "1 h")))
+                .isInstanceOf(PipelineConfig.ConfigException.class)
+                .hasMessageContaining("unknown configuration key 'turnstile.windw'")
+                .hasMessageContaining("turnstile.window");
+    }
+
+    @Test
+    void badValueNamesKeyAndHidesSecrets() {
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("turnstile.window", "soon")))
+                .isInstanceOf(PipelineConfig.ConfigException.class)
+                .hasMessageContaining("'soon'")
+                .hasMessageContaining("turnstile.window");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.type", "oracle")))
+                .hasMessageContaining("source.type");
+    }
+
+    @Test
+    void secretsAreMaskedWhenDescribed() {
+        PipelineConfig config =
+                PipelineConfig.of(
+                        Map.of("source.password", "hunter2", "warehouse.password", "pw"));
+        assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("=pw");
+        assertThat(config.describe()).containsEntry("source.password", "***");
+    }
+
+    @Test
+    void missingFileIsAClearError(@TempDir Path dir) {
+        assertThatThrownBy(() -> PipelineConfig.load(dir.resolve("nope"), List.of(), Map.of()))
+                .hasMessageStartingWith("config file not found");
+        assertThatThrownBy(() -> PipelineConfig.load(null, List.of("novalue"), Map.of()))
+                .hasMessageContaining("key=value");
+    }
+
+    @Test
+    void everyOptionHasADescription() {
+        assertThat(PipelineOptions.all())
+                .hasSizeGreaterThan(20)
+                .allSatisfy(o -> assertThat(o.description().toString()).isNotBlank());
+    }
+}

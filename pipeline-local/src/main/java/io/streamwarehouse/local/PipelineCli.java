@@ -1,0 +1,35 @@
+package io.streamwarehouse.local;
+
+import io.streamwarehouse.local.cli.MigrateCommand;
+import io.streamwarehouse.local.cli.UserErrors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The CLI behind {@code ./pipeline}. */
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
+        versionProvider = PipelineCli.Version.class,
+        description = "A streaming warehouse on Apache Flink: Sakila customer dimension and MTA turnstile aggregates in PostgreSQL.",
+        subcommands = {MigrateCommand.class, CommandLine.HelpCommand.class})
+public final class PipelineCli {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new PipelineCli());
+        cli.setExecutionExceptionHandler(UserErrors::handle);
+        cli.setUsageHelpAutoWidth(true);
+        return cli;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = PipelineCli.class.getPackage().getImplementationVersion();
+            return new String[] {"pipeline " + (version == null ? "dev" : version)};
+        }
+    }
+}
