@@ -1,10 +1,57 @@
 package io.streamwarehouse.jobs;
 
-/** Entry point of the job jar submitted to a cluster: picks a job by name and runs it. */
-public final class JobMain {
-    private JobMain() {}
+import io.streamwarehouse.config.PipelineConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-    public static void main(String[] args) throws Exception {
-        throw new UnsupportedOperationException("no jobs yet");
+/**
+ * Entry point of the job jar a cluster runs. Configuration also comes from {@code PIPELINE_*}
+ * environment variables of the JobManager, which is how Kubernetes secrets reach it.
+ */
+@Command(
+        name = "job",
+        mixinStandardHelpOptions = true,
+        description = "Runs one pipeline job on the Flink cluster that executes this jar.")
+public final class JobMain implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "JOB", description = "customer-dimension or turnstile-aggregates")
+    String jobName;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with configuration keys.")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key; repeatable.")
+    List<String> sets = new ArrayList<>();
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new JobMain());
+        // a failure must reach the cluster client as an exception, not an exit code
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    throw e;
+                });
+        int code = cli.execute(args);
+        if (code != 0) {
+            throw new IllegalArgumentException("bad job arguments; see the usage above");
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineJob job = Jobs.byName(jobName);
+        PipelineConfig config = PipelineConfig.load(configFile, sets, System.getenv());
+        job.preflight(config);
+        StreamExecutionEnvironment env =
+                JobRuntime.configure(StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        job.build(env, config);
+        env.execute(job.name());
+        return 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.streamwarehouse.local;
 
 import io.streamwarehouse.local.cli.MigrateCommand;
+import io.streamwarehouse.local.cli.RunCommand;
 import io.streamwarehouse.local.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = PipelineCli.Version.class,
         description = "A streaming warehouse on Apache Flink: Sakila customer dimension and MTA turnstile aggregates in PostgreSQL.",
-        subcommands = {MigrateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            MigrateCommand.class,
+            RunCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class PipelineCli {
 
     public static void main(String[] args) {

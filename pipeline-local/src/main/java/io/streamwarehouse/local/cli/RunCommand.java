@@ -1,0 +1,69 @@
+package io.streamwarehouse.local.cli;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.jobs.Jobs;
+import io.streamwarehouse.jobs.PipelineJob;
+import io.streamwarehouse.local.flink.LocalCluster;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run one job (customer-dimension or turnstile-aggregates) in a local Flink mini cluster with the web UI, against the configured endpoints. Ctrl-C stops it.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "JOB", description = "customer-dimension or turnstile-aggregates")
+    String jobName;
+
+    @Option(
+            names = "--web-port",
+            defaultValue = "8081",
+            description = "Port of the Flink web UI; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "Start from this savepoint or retained checkpoint.")
+    String fromSavepoint;
+
+    @Mixin ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineJob job = Jobs.byName(jobName);
+        PipelineConfig settings = config.load();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (LocalCluster cluster = LocalCluster.start(webPort, 4)) {
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            cluster.close();
+                                        } catch (Exception ignored) {
+                                            // exiting anyway
+                                        }
+                                        stopped.countDown();
+                                    }));
+            JobID id = cluster.submit(job, settings, fromSavepoint);
+            System.out.printf("%s running as job %s; web UI: %s%n", job.name(), id, cluster.webUrl());
+            JobStatus status;
+            do {
+                stopped.await(Duration.ofSeconds(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                status = cluster.status(id);
+            } while (!status.isGloballyTerminalState());
+            System.out.printf("%s ended: %s%n", job.name(), status);
+            return status == JobStatus.FINISHED ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.streamwarehouse.local.flink;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.jobs.JobRuntime;
+import io.streamwarehouse.jobs.PipelineJob;
+import io.streamwarehouse.local.cli.UserErrors.UserException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * A Flink mini cluster with the web UI, in this JVM, that runs the product's jobs exactly as a
+ * real cluster would run them (same topology, RocksDB, checkpoints), so {@code ./pipeline run}
+ * and the sandbox show what production shows.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private final MiniCluster miniCluster;
+
+    private LocalCluster(MiniCluster miniCluster) {
+        this.miniCluster = miniCluster;
+    }
+
+    /**
+     * @param webPort port of the web UI and REST API; 0 picks a free one
+     * @param slots task slots, one per parallel operator chain of all jobs together
+     */
+    public static LocalCluster start(int webPort, int slots) throws Exception {
+        if (webPort != 0) {
+            requireFree(webPort);
+        }
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, webPort);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
+        MiniCluster cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(conf)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(slots)
+                                .build());
+        cluster.start();
+        return new LocalCluster(cluster);
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new UserException(
+                    "port " + port + " is already in use",
+                    "pass --web-port with another port, or 0 to pick a free one");
+        }
+    }
+
+    /** Builds the job as the cluster entrypoint would and submits it. */
+    public JobID submit(PipelineJob job, PipelineConfig config, String fromSavepoint)
+            throws Exception {
+        job.preflight(config);
+        StreamExecutionEnvironment env =
+                JobRuntime.configure(
+                        StreamExecutionEnvironment.getExecutionEnvironment(
+                                JobRuntime.flinkSettings(config)),
+                        config);
+        job.build(env, config);
+        var streamGraph = env.getStreamGraph();
+        streamGraph.setJobName(job.name());
+        JobGraph graph = streamGraph.getJobGraph();
+        if (fromSavepoint != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(fromSavepoint));
+        }
+        return miniCluster.submitJob(graph).get().getJobID();
+    }
+
+    public JobStatus status(JobID job) throws Exception {
+        return miniCluster.getJobStatus(job).get();
+    }
+
+    public URI webUrl() throws Exception {
+        return miniCluster.getRestAddress().get();
+    }
+
+    public MiniCluster miniCluster() {
+        return miniCluster;
+    }
+
+    @Override
+    public void close() throws Exception {
+        miniCluster.close();
+    }
+}
