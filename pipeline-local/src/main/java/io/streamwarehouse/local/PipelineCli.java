@@ -1,6 +1,7 @@
 package io.streamwarehouse.local;
 
 import io.streamwarehouse.local.cli.MigrateCommand;
+import io.streamwarehouse.local.cli.ReplayCommand;
 import io.streamwarehouse.local.cli.RunCommand;
 import io.streamwarehouse.local.cli.UserErrors;
 import picocli.CommandLine;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             MigrateCommand.class,
             RunCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PipelineCli {
