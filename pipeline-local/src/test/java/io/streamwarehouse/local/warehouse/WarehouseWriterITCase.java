@@ -1,0 +1,218 @@
+package io.streamwarehouse.local.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamwarehouse.local.services.PostgresExtension;
+import io.streamwarehouse.warehouse.CommitOnCheckpoint;
+import io.streamwarehouse.warehouse.Migrations;
+import io.streamwarehouse.warehouse.UpsertWriter;
+import io.streamwarehouse.warehouse.WarehouseConnection;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The warehouse writer against a real PostgreSQL: rows appear only when their checkpoint completes,
+ * a restore commits what its checkpoint held exactly once, and the audit row is the commit marker.
+ */
+class WarehouseWriterITCase {
+
+    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    private WarehouseConnection warehouse;
+
+    @BeforeEach
+    void freshWarehouse() throws Exception {
+        String database = POSTGRES.newDatabase("writer");
+        warehouse =
+                new WarehouseConnection(
+                        POSTGRES.service().jdbcUrl(database),
+                        POSTGRES.service().username(),
+                        POSTGRES.service().password(),
+                        Duration.ofSeconds(10));
+        Migrations.apply(warehouse);
+        execute(
+                "CREATE TABLE warehouse.kv (k INTEGER PRIMARY KEY, v TEXT NOT NULL,"
+                        + " version BIGINT NOT NULL)");
+    }
+
+    @Test
+    void migrationsRunTwiceTheSecondTimeAsANoOp() throws Exception {
+        String database = POSTGRES.newDatabase("migrate");
+        WarehouseConnection fresh =
+                new WarehouseConnection(
+                        POSTGRES.service().jdbcUrl(database),
+                        POSTGRES.service().username(),
+                        POSTGRES.service().password(),
+                        Duration.ofSeconds(10));
+
+        MigrateResult first = Migrations.apply(fresh);
+        MigrateResult second = Migrations.apply(fresh);
+
+        assertThat(first.migrationsExecuted).isGreaterThanOrEqualTo(3);
+        assertThat(second.migrationsExecuted).isZero();
+        try (Connection c = fresh.open();
+                ResultSet rs =
+                        c.createStatement()
+                                .executeQuery(
+                                        "SELECT count(*) FROM information_schema.tables WHERE"
+                                                + " table_schema IN ('staging', 'warehouse', 'audit')"
+                                                + " AND table_name IN ('customer_changes',"
+                                                + " 'dim_customer', 'turnstile_window',"
+                                                + " 'station_window', 'turnstile_rejects',"
+                                                + " 'load_audit')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void rowsBecomeVisibleOnlyWhenTheirCheckpointCompletes() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            harness.processElement(Tuple3.of(1, "a", 1L), 0);
+            harness.processElement(Tuple3.of(2, "b", 1L), 0);
+            harness.snapshot(1, 0);
+
+            assertThat(count("warehouse.kv")).isZero();
+
+            harness.notifyOfCompletedCheckpoint(1);
+
+            assertThat(count("warehouse.kv")).isEqualTo(2);
+            assertThat(auditSum("rows_inserted")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void restoredLoadIsCommittedOnceEvenWhenRestoredTwice() throws Exception {
+        OperatorSubtaskState afterSecondCheckpoint;
+        try (var harness = harness()) {
+            harness.open();
+            harness.processElement(Tuple3.of(1, "a", 1L), 0);
+            harness.snapshot(1, 0);
+            harness.notifyOfCompletedCheckpoint(1);
+            harness.processElement(Tuple3.of(2, "b", 1L), 0);
+            harness.processElement(Tuple3.of(1, "a2", 2L), 0);
+            afterSecondCheckpoint = harness.snapshot(2, 0);
+            // the task dies here: checkpoint 2 completed, but its notice never arrived
+        }
+        assertThat(count("warehouse.kv")).isEqualTo(1);
+
+        try (var restored = harness()) {
+            restored.initializeState(afterSecondCheckpoint);
+            restored.open();
+        }
+        assertThat(count("warehouse.kv")).isEqualTo(2);
+        assertThat(value(1)).isEqualTo("a2");
+
+        // a second failover restores the same checkpoint again: its audit row stops a re-apply
+        try (var again = harness()) {
+            again.initializeState(afterSecondCheckpoint);
+            again.open();
+        }
+        assertThat(count("audit.load_audit")).isEqualTo(2);
+        assertThat(auditSum("rows_inserted")).isEqualTo(2);
+        assertThat(auditSum("rows_updated")).isEqualTo(1);
+    }
+
+    @Test
+    void olderVersionIsCountedAsSkippedAndDoesNotOverwrite() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            harness.processElement(Tuple3.of(7, "new", 5L), 0);
+            harness.snapshot(1, 0);
+            harness.notifyOfCompletedCheckpoint(1);
+            harness.processElement(Tuple3.of(7, "old", 3L), 0);
+            harness.snapshot(2, 0);
+            harness.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(value(7)).isEqualTo("new");
+        assertThat(auditSum("rows_skipped")).isEqualTo(1);
+    }
+
+    @Test
+    void checkpointWithNoRowsWritesNoAuditRow() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            harness.snapshot(1, 0);
+            harness.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(count("audit.load_audit")).isZero();
+    }
+
+    private OneInputStreamOperatorTestHarness<Tuple3<Integer, String, Long>, Void> harness()
+            throws Exception {
+        TypeInformation<Tuple3<Integer, String, Long>> type =
+                Types.TUPLE(Types.INT, Types.STRING, Types.LONG);
+        return new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new CommitOnCheckpoint<>(new KvWriter(), warehouse, type)));
+    }
+
+    /** A versioned upsert like the dimension's: an older version never overwrites a newer one. */
+    static final class KvWriter extends UpsertWriter<Tuple3<Integer, String, Long>> {
+        @Override
+        public String targetTable() {
+            return "warehouse.kv";
+        }
+
+        @Override
+        protected String sql() {
+            return "INSERT INTO warehouse.kv (k, v, version) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, version = EXCLUDED.version"
+                    + " WHERE warehouse.kv.version <= EXCLUDED.version RETURNING (xmax = 0)";
+        }
+
+        @Override
+        protected void bind(PreparedStatement statement, Tuple3<Integer, String, Long> row)
+                throws SQLException {
+            statement.setInt(1, row.f0);
+            statement.setString(2, row.f1);
+            statement.setLong(3, row.f2);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = warehouse.open();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private long count(String table) throws SQLException {
+        return queryLong("SELECT count(*) FROM " + table);
+    }
+
+    private long auditSum(String column) throws SQLException {
+        return queryLong("SELECT coalesce(sum(" + column + "), 0) FROM audit.load_audit");
+    }
+
+    private String value(int key) throws SQLException {
+        try (Connection c = warehouse.open();
+                ResultSet rs =
+                        c.createStatement()
+                                .executeQuery("SELECT v FROM warehouse.kv WHERE k = " + key)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private long queryLong(String sql) throws SQLException {
+        try (Connection c = warehouse.open();
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
