@@ -1,0 +1,318 @@
+package io.streamwarehouse.turnstile;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Deduplicates, orders and differences the readings of one turnstile (keyed by {@link
+ * TurnstileKey}, event time = reading time, see {@link TurnstileTime}).
+ *
+ * <p>Rules, in the order they apply:
+ *
+ * <ol>
+ *   <li><b>Order.</b> A reading is held in state until the watermark passes its time plus the
+ *       allowed lateness, then committed by an event-time timer; commits happen in reading-time
+ *       order whatever the arrival order.
+ *   <li><b>Late.</b> A reading that arrives when the watermark has already passed its time plus the
+ *       allowed lateness cannot be put in order any more; it goes to {@link #LATE} as a reject with
+ *       reason {@code late}. (Readings of a turnstile that were already committed after it cannot
+ *       be re-differenced without retracting emitted deltas.)
+ *   <li><b>Duplicates.</b> Two readings of one turnstile at the same time: REGULAR wins over RECOVR
+ *       AUD, otherwise the first to arrive; the other is dropped and counted. A Kafka redelivery of
+ *       the same reading collapses here too.
+ *   <li><b>Baseline.</b> The first reading of a turnstile gives no delta.
+ *   <li><b>Gap.</b> Readings more than {@code max-gap} apart give no delta; the later becomes the
+ *       baseline and a {@code gap} record per counter goes to {@link #ANOMALIES}.
+ *   <li><b>Delta.</b> {@code |this - previous|} for ENTRIES and EXITS, each judged on its own,
+ *       because many registers count backwards.
+ *   <li><b>Anomaly.</b> A counter's delta above {@code max-per-hour x max(1, hours between the
+ *       readings)} is not counted and recorded as an {@code anomaly}; this catches resets, wraps
+ *       near 2^31 and jumps of millions. The reading still becomes the baseline, so counting
+ *       resumes from the new register value at the next reading.
+ *   <li><b>Output.</b> One {@link TurnstileDelta} per committed reading that has a baseline within
+ *       max-gap and at least one counter counted; an anomalous counter contributes 0. The delta
+ *       belongs to the later reading's time.
+ *   <li><b>Interval mode.</b> Readings already hold per-interval counts: after ordering and
+ *       deduplication each reading is its own delta, with no baseline, gap or anomaly rules.
+ * </ol>
+ *
+ * <p>State: {@code pending} (reading time to reading) holds a reading only until it is committed.
+ * {@code baseline} (the last committed reading's time and counters) is removed by an event-time
+ * timer {@code baseline-retention + allowed-lateness} after that reading, because past the
+ * retention (at least max-gap) the next reading could not give a delta anyway. Event time rather
+ * than a processing-time TTL, so a week replayed in a minute is cleaned up the same way as a live
+ * week, and results never depend on wall-clock speed.
+ *
+ * <p>Deltas are emitted {@code allowed-lateness} behind the watermark. With a non-zero lateness,
+ * put {@link WatermarkDelayOperator} after this function so downstream event-time windows do not
+ * see the deltas as late.
+ */
+public class CounterDeltaFunction
+        extends KeyedProcessFunction<TurnstileKey, TurnstileReading, TurnstileDelta> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<CounterAnomaly> ANOMALIES =
+            new OutputTag<>(
+                    "turnstile-counter-anomalies", TypeInformation.of(CounterAnomaly.class));
+
+    public static final OutputTag<Reject> LATE =
+            new OutputTag<>("turnstile-late-readings", TypeInformation.of(Reject.class));
+
+    /** Metric names, registered on the operator's metric group. */
+    public static final String METRIC_READINGS = "turnstileReadings";
+
+    public static final String METRIC_DUPLICATES = "turnstileDuplicatesDropped";
+    public static final String METRIC_DELTAS = "turnstileDeltas";
+    public static final String METRIC_ANOMALIES = "turnstileCounterAnomalies";
+    public static final String METRIC_GAPS = "turnstileGaps";
+    public static final String METRIC_LATE = "turnstileLateReadings";
+
+    private final CounterRules rules;
+    private final long latenessMillis;
+    private final long maxGapMillis;
+    private final long retentionMillis;
+
+    private transient MapState<Long, TurnstileReading> pending;
+    private transient ValueState<Baseline> baseline;
+
+    private transient Counter readings;
+    private transient Counter duplicates;
+    private transient Counter deltas;
+    private transient Counter anomalies;
+    private transient Counter gaps;
+    private transient Counter late;
+
+    public CounterDeltaFunction(CounterRules rules) {
+        this.rules = rules;
+        this.latenessMillis = rules.allowedLateness().toMillis();
+        this.maxGapMillis = rules.maxGap().toMillis();
+        this.retentionMillis = rules.baselineRetention().toMillis();
+    }
+
+    /** The last committed reading of a turnstile: all the next delta needs. */
+    public static class Baseline {
+        /** Reading time as event-time millis. */
+        public long time;
+
+        public long entries;
+        public long exits;
+
+        public Baseline() {}
+
+        Baseline(long time, long entries, long exits) {
+            this.time = time;
+            this.entries = entries;
+            this.exits = exits;
+        }
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "pending",
+                                        Types.LONG,
+                                        TypeInformation.of(TurnstileReading.class)));
+        baseline =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("baseline", Baseline.class));
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        readings = metrics.counter(METRIC_READINGS);
+        duplicates = metrics.counter(METRIC_DUPLICATES);
+        deltas = metrics.counter(METRIC_DELTAS);
+        anomalies = metrics.counter(METRIC_ANOMALIES);
+        gaps = metrics.counter(METRIC_GAPS);
+        late = metrics.counter(METRIC_LATE);
+    }
+
+    @Override
+    public void processElement(TurnstileReading reading, Context ctx, Collector<TurnstileDelta> out)
+            throws Exception {
+        readings.inc();
+        long time = reading.eventTimeMillis();
+        long watermark = ctx.timerService().currentWatermark();
+        if (time + latenessMillis <= watermark) {
+            rejectLate(reading, watermark, ctx);
+            return;
+        }
+        TurnstileReading held = pending.get(time);
+        if (held == null) {
+            pending.put(time, reading);
+            ctx.timerService().registerEventTimeTimer(time + latenessMillis);
+            return;
+        }
+        duplicates.inc();
+        if (reading.regular() && !held.regular()) {
+            pending.put(time, reading);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TurnstileDelta> out)
+            throws Exception {
+        List<Long> due = new ArrayList<>();
+        for (Long time : pending.keys()) {
+            if (time + latenessMillis <= timestamp) {
+                due.add(time);
+            } else {
+                // Normally already registered (timers are idempotent); this also covers state
+                // restored under a different allowed lateness, whose timers no longer line up.
+                ctx.timerService().registerEventTimeTimer(time + latenessMillis);
+            }
+        }
+        Collections.sort(due);
+        for (Long time : due) {
+            TurnstileReading reading = pending.get(time);
+            pending.remove(time);
+            commit(reading, time, ctx, out);
+        }
+        Baseline last = baseline.value();
+        if (last != null && pending.isEmpty() && cleanupTime(last.time) <= timestamp) {
+            baseline.clear();
+        }
+    }
+
+    private void commit(
+            TurnstileReading reading, long time, OnTimerContext ctx, Collector<TurnstileDelta> out)
+            throws Exception {
+        if (rules.mode() == CounterMode.INTERVAL) {
+            emit(new TurnstileDelta(reading, reading.entries, reading.exits), out);
+            return;
+        }
+        Baseline last = baseline.value();
+        if (last == null) {
+            newBaseline(null, reading, time, ctx);
+            return;
+        }
+        if (time <= last.time) {
+            // Only reachable when state was restored under a different allowed lateness: the
+            // reading can no longer be put in order, which is exactly what "late" means.
+            rejectLate(reading, ctx.timerService().currentWatermark(), ctx);
+            return;
+        }
+        long gapMillis = time - last.time;
+        if (gapMillis > maxGapMillis) {
+            gaps.inc();
+            ctx.output(
+                    ANOMALIES,
+                    anomaly(ctx, reading, last, CounterAnomaly.ENTRIES, CounterAnomaly.GAP, null));
+            ctx.output(
+                    ANOMALIES,
+                    anomaly(ctx, reading, last, CounterAnomaly.EXITS, CounterAnomaly.GAP, null));
+            newBaseline(last, reading, time, ctx);
+            return;
+        }
+        long threshold = rules.thresholdFor(gapMillis);
+        long entries = Math.abs(reading.entries - last.entries);
+        long exits = Math.abs(reading.exits - last.exits);
+        boolean entriesCounted = entries <= threshold;
+        boolean exitsCounted = exits <= threshold;
+        if (!entriesCounted) {
+            anomalies.inc();
+            ctx.output(
+                    ANOMALIES,
+                    anomaly(
+                            ctx,
+                            reading,
+                            last,
+                            CounterAnomaly.ENTRIES,
+                            CounterAnomaly.ANOMALY,
+                            threshold));
+        }
+        if (!exitsCounted) {
+            anomalies.inc();
+            ctx.output(
+                    ANOMALIES,
+                    anomaly(
+                            ctx,
+                            reading,
+                            last,
+                            CounterAnomaly.EXITS,
+                            CounterAnomaly.ANOMALY,
+                            threshold));
+        }
+        if (entriesCounted || exitsCounted) {
+            emit(
+                    new TurnstileDelta(
+                            reading, entriesCounted ? entries : 0, exitsCounted ? exits : 0),
+                    out);
+        }
+        newBaseline(last, reading, time, ctx);
+    }
+
+    private void emit(TurnstileDelta delta, Collector<TurnstileDelta> out) {
+        deltas.inc();
+        out.collect(delta);
+    }
+
+    private void newBaseline(
+            Baseline previous, TurnstileReading reading, long time, OnTimerContext ctx)
+            throws Exception {
+        if (previous != null) {
+            long oldCleanup = cleanupTime(previous.time);
+            // The same timestamp may also be a pending reading's commit timer; keep it then.
+            if (!pending.contains(oldCleanup - latenessMillis)) {
+                ctx.timerService().deleteEventTimeTimer(oldCleanup);
+            }
+        }
+        baseline.update(new Baseline(time, reading.entries, reading.exits));
+        ctx.timerService().registerEventTimeTimer(cleanupTime(time));
+    }
+
+    private long cleanupTime(long baselineTime) {
+        return baselineTime + retentionMillis + latenessMillis;
+    }
+
+    private static CounterAnomaly anomaly(
+            OnTimerContext ctx,
+            TurnstileReading reading,
+            Baseline last,
+            String counter,
+            String kind,
+            Long threshold) {
+        boolean isEntries = CounterAnomaly.ENTRIES.equals(counter);
+        return new CounterAnomaly(
+                ctx.getCurrentKey(),
+                reading.readingTime,
+                counter,
+                kind,
+                TurnstileTime.fromEpochMillis(last.time),
+                isEntries ? last.entries : last.exits,
+                isEntries ? reading.entries : reading.exits,
+                threshold);
+    }
+
+    private void rejectLate(TurnstileReading reading, long watermark, Context ctx) {
+        late.inc();
+        ctx.output(
+                LATE,
+                new Reject(
+                        reading.topic,
+                        reading.partition,
+                        reading.offset,
+                        RejectReason.LATE,
+                        "reading "
+                                + reading
+                                + " arrived after the watermark "
+                                + TurnstileTime.fromEpochMillis(watermark)
+                                + " (allowed lateness "
+                                + rules.allowedLateness()
+                                + ")",
+                        null));
+    }
+}

@@ -1,0 +1,172 @@
+package io.streamwarehouse.turnstile;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The thresholds of {@link CounterDeltaFunction}, immutable and serializable so they travel with
+ * the function into the cluster. Defaults are the documented ones; each has a config key.
+ */
+public final class CounterRules implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
+
+    /** {@code turnstile.max-gap}: readings further apart give no delta. */
+    public static final Duration DEFAULT_MAX_GAP = Duration.ofHours(24);
+
+    /**
+     * {@code turnstile.max-per-hour}: a turnstile admits at most a few people a second even at rush
+     * hour, so 2000 an hour is generous; real resets and wraps are orders of magnitude above.
+     */
+    public static final long DEFAULT_MAX_PER_HOUR = 2000;
+
+    /** {@code turnstile.allowed-lateness}: how long a reading may trail the watermark. */
+    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ZERO;
+
+    /**
+     * {@code turnstile.baseline-retention}: how long a silent turnstile's last reading is kept. A
+     * week covers a booth out of service for days (its return is recorded as a gap) while a removed
+     * turnstile's state goes away by itself.
+     */
+    public static final Duration DEFAULT_BASELINE_RETENTION = Duration.ofDays(7);
+
+    private final CounterMode mode;
+    private final Duration maxGap;
+    private final long maxPerHour;
+    private final Duration allowedLateness;
+    private final Duration baselineRetention;
+
+    private CounterRules(
+            CounterMode mode,
+            Duration maxGap,
+            long maxPerHour,
+            Duration allowedLateness,
+            Duration baselineRetention) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.maxGap = Objects.requireNonNull(maxGap, "maxGap");
+        this.maxPerHour = maxPerHour;
+        this.allowedLateness = Objects.requireNonNull(allowedLateness, "allowedLateness");
+        this.baselineRetention = Objects.requireNonNull(baselineRetention, "baselineRetention");
+        if (maxGap.isNegative() || maxGap.isZero()) {
+            throw new IllegalArgumentException("turnstile.max-gap must be positive: " + maxGap);
+        }
+        if (maxPerHour <= 0) {
+            throw new IllegalArgumentException(
+                    "turnstile.max-per-hour must be positive: " + maxPerHour);
+        }
+        if (allowedLateness.isNegative()) {
+            throw new IllegalArgumentException(
+                    "turnstile.allowed-lateness must not be negative: " + allowedLateness);
+        }
+        if (baselineRetention.compareTo(maxGap) < 0) {
+            // A shorter retention would forget baselines that could still give a delta.
+            throw new IllegalArgumentException(
+                    "turnstile.baseline-retention ("
+                            + baselineRetention
+                            + ") must be at least turnstile.max-gap ("
+                            + maxGap
+                            + ")");
+        }
+        try {
+            thresholdFor(maxGap.toMillis());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    "turnstile.max-per-hour x turnstile.max-gap overflows: " + this, e);
+        }
+    }
+
+    public static CounterRules defaults() {
+        return new CounterRules(
+                CounterMode.CUMULATIVE,
+                DEFAULT_MAX_GAP,
+                DEFAULT_MAX_PER_HOUR,
+                DEFAULT_ALLOWED_LATENESS,
+                DEFAULT_BASELINE_RETENTION);
+    }
+
+    /**
+     * Rules from configuration values ({@code turnstile.counter-mode}, {@code turnstile.max-gap},
+     * {@code turnstile.max-per-hour}, {@code turnstile.allowed-lateness}), the retention left at
+     * its default unless that is shorter than the gap.
+     */
+    public static CounterRules fromConfig(
+            String counterMode, Duration maxGap, long maxPerHour, Duration allowedLateness) {
+        Duration retention =
+                maxGap.compareTo(DEFAULT_BASELINE_RETENTION) > 0
+                        ? maxGap
+                        : DEFAULT_BASELINE_RETENTION;
+        return new CounterRules(
+                CounterMode.fromConfig(counterMode),
+                maxGap,
+                maxPerHour,
+                allowedLateness,
+                retention);
+    }
+
+    public CounterRules withMode(CounterMode mode) {
+        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+    }
+
+    public CounterRules withMaxGap(Duration maxGap) {
+        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+    }
+
+    public CounterRules withMaxPerHour(long maxPerHour) {
+        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+    }
+
+    public CounterRules withAllowedLateness(Duration allowedLateness) {
+        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+    }
+
+    public CounterRules withBaselineRetention(Duration baselineRetention) {
+        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+    }
+
+    public CounterMode mode() {
+        return mode;
+    }
+
+    public Duration maxGap() {
+        return maxGap;
+    }
+
+    public long maxPerHour() {
+        return maxPerHour;
+    }
+
+    public Duration allowedLateness() {
+        return allowedLateness;
+    }
+
+    public Duration baselineRetention() {
+        return baselineRetention;
+    }
+
+    /**
+     * The largest plausible change of one counter over {@code gapMillis}: {@code floor(maxPerHour *
+     * max(1, hours))}. The floor of one hour keeps 15-minute booths from being judged against a
+     * quarter of the allowance, where a short burst would look implausible.
+     */
+    public long thresholdFor(long gapMillis) {
+        long millis = Math.max(HOUR_MILLIS, gapMillis);
+        return Math.multiplyExact(maxPerHour, millis) / HOUR_MILLIS;
+    }
+
+    @Override
+    public String toString() {
+        return "CounterRules{mode="
+                + mode.configName()
+                + ", maxGap="
+                + maxGap
+                + ", maxPerHour="
+                + maxPerHour
+                + ", allowedLateness="
+                + allowedLateness
+                + ", baselineRetention="
+                + baselineRetention
+                + "}";
+    }
+}

@@ -1,0 +1,56 @@
+package io.streamwarehouse.turnstile;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The record formats accepted on the turnstile topic (config {@code turnstile.format}), mapped to
+ * their parsers. Package-private: callers name a format by its config string through {@link
+ * TurnstileParser#forFormat}.
+ */
+enum RecordFormat {
+    /** One line of an MTA weekly file (11 fields, or 12 with a leading pandas row index). */
+    MTA_CSV("mta-csv"),
+    /** The original streaming producer: a JSON string literal wrapping a 13-field CSV line. */
+    PRODUCER_CSV("producer-csv"),
+    /** A JSON object with named fields. */
+    JSON("json");
+
+    private final String configName;
+
+    RecordFormat(String configName) {
+        this.configName = configName;
+    }
+
+    String configName() {
+        return configName;
+    }
+
+    TurnstileParser parser(int maxRecordBytes) {
+        switch (this) {
+            case MTA_CSV:
+                return new MtaCsvParser(maxRecordBytes);
+            case PRODUCER_CSV:
+                return new ProducerCsvParser(maxRecordBytes);
+            case JSON:
+                return new JsonReadingParser(maxRecordBytes);
+            default:
+                throw new IllegalStateException("no parser for " + this);
+        }
+    }
+
+    static RecordFormat fromConfig(String name) {
+        for (RecordFormat format : values()) {
+            if (format.configName.equalsIgnoreCase(name.trim())) {
+                return format;
+            }
+        }
+        throw new IllegalArgumentException(
+                "unknown turnstile.format '"
+                        + name
+                        + "', expected one of "
+                        + Arrays.stream(values())
+                                .map(RecordFormat::configName)
+                                .collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,50 @@
+package io.streamwarehouse.turnstile;
+
+/**
+ * Why a Kafka record was not counted. The lowercase {@link #code()} is what lands in {@code
+ * warehouse.turnstile_rejects.reason} and in dashboards, so codes never change once released; add
+ * new ones instead.
+ */
+public enum RejectReason {
+    /** The value is missing, zero bytes, or only whitespace. */
+    EMPTY("empty"),
+    /** The value is larger than the configured maximum record size. */
+    OVERSIZED("oversized"),
+    /** The bytes are not valid UTF-8 (binary garbage, another encoding). */
+    NOT_UTF8("not_utf8"),
+    /** A JSON-based format whose value is not the expected JSON (string literal or object). */
+    BAD_JSON("bad_json"),
+    /** A column header line of a weekly file rather than a reading. */
+    HEADER("header"),
+    /** The CSV line has the wrong number of fields. */
+    FIELD_COUNT("field_count"),
+    /** A required field is absent or blank. */
+    MISSING_FIELD("missing_field"),
+    /** ENTRIES or EXITS is not a whole number that fits in 64 bits. */
+    BAD_NUMBER("bad_number"),
+    /** ENTRIES or EXITS is below zero; registers never are. */
+    NEGATIVE_COUNTER("negative_counter"),
+    /** The date (or the producer's TIMESTAMP) is not a valid date in the expected layout. */
+    BAD_DATE("bad_date"),
+    /** The time is not a valid HH:mm:ss time. */
+    BAD_TIME("bad_time"),
+    /** DESC is neither REGULAR nor RECOVR AUD. */
+    UNKNOWN_DESC("unknown_desc"),
+    /** The reading arrived after the watermark had passed its time plus the allowed lateness. */
+    LATE("late");
+
+    private final String code;
+
+    RejectReason(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    @Override
+    public String toString() {
+        return code;
+    }
+}

@@ -1,0 +1,31 @@
+package io.streamwarehouse.turnstile;
+
+import java.io.Serializable;
+
+/**
+ * Turns one Kafka record value into a reading or a reject.
+ *
+ * <p>Contract: never throws on bad input. Every record ends in exactly one place, a reading or a
+ * reject carrying the record's coordinates, so the rejects table plus the counted readings account
+ * for every offset on the topic. Implementations are stateless and serializable so one instance can
+ * live inside a Flink function.
+ */
+public interface TurnstileParser extends Serializable {
+
+    /**
+     * Default maximum record size. A real MTA line is under 100 bytes and a JSON reading under 300;
+     * anything far larger is garbage or a mis-routed message, and keeping it whole would bloat the
+     * rejects table.
+     */
+    int DEFAULT_MAX_RECORD_BYTES = 4096;
+
+    ParseResult parse(String topic, int partition, long offset, byte[] value);
+
+    /**
+     * A parser for a {@code turnstile.format} name: {@code mta-csv}, {@code producer-csv}, {@code
+     * json}.
+     */
+    static TurnstileParser forFormat(String format, int maxRecordBytes) {
+        return RecordFormat.fromConfig(format).parser(maxRecordBytes);
+    }
+}

@@ -1,0 +1,120 @@
+package io.streamwarehouse.turnstile;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * A {@link CounterDeltaFunction} in Flink's keyed operator test harness, fed with MTA-format lines,
+ * with the operator's metrics captured so tests can read the counters.
+ */
+final class DeltaHarness implements AutoCloseable {
+    static final String TOPIC = "mta-turnstile";
+
+    private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+    private final MockEnvironment environment;
+    final KeyedOneInputStreamOperatorTestHarness<TurnstileKey, TurnstileReading, TurnstileDelta>
+            harness;
+    private final TurnstileParser parser =
+            TurnstileParser.forFormat("mta-csv", TurnstileParser.DEFAULT_MAX_RECORD_BYTES);
+    private long nextOffset;
+
+    DeltaHarness(CounterRules rules) throws Exception {
+        this(rules, null);
+    }
+
+    DeltaHarness(CounterRules rules, OperatorSubtaskState restoreFrom) throws Exception {
+        environment =
+                MockEnvironment.builder()
+                        .setMetricGroup(
+                                new UnregisteredMetricGroups.UnregisteredTaskMetricGroup() {
+                                    @Override
+                                    public InternalOperatorMetricGroup getOrAddOperator(
+                                            OperatorID operatorID, String name) {
+                                        return metrics;
+                                    }
+                                })
+                        .build();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new CounterDeltaFunction(rules)),
+                        new TurnstileKey.Selector(),
+                        TypeInformation.of(TurnstileKey.class),
+                        environment);
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+    }
+
+    /** Parses an MTA line (real rows from the weekly files) and feeds it as the next record. */
+    TurnstileReading send(String mtaLine) throws Exception {
+        TurnstileReading reading = reading(mtaLine, nextOffset++);
+        send(reading);
+        return reading;
+    }
+
+    void send(TurnstileReading reading) throws Exception {
+        harness.processElement(new StreamRecord<>(reading, reading.eventTimeMillis()));
+    }
+
+    TurnstileReading reading(String mtaLine, long offset) {
+        ParseResult result =
+                parser.parse(TOPIC, 0, offset, mtaLine.getBytes(StandardCharsets.UTF_8));
+        if (!result.isOk()) {
+            throw new IllegalArgumentException("test line does not parse: " + result);
+        }
+        return result.reading();
+    }
+
+    void watermark(String isoLocalTime) throws Exception {
+        harness.processWatermark(TurnstileTime.toEpochMillis(LocalDateTime.parse(isoLocalTime)));
+    }
+
+    List<TurnstileDelta> deltas() {
+        return harness.extractOutputValues();
+    }
+
+    List<CounterAnomaly> anomalies() {
+        return values(harness.getSideOutput(CounterDeltaFunction.ANOMALIES));
+    }
+
+    List<Reject> late() {
+        return values(harness.getSideOutput(CounterDeltaFunction.LATE));
+    }
+
+    long metric(String name) {
+        Counter counter = (Counter) metrics.get(name);
+        return counter == null ? 0 : counter.getCount();
+    }
+
+    int stateEntries() {
+        return harness.numKeyedStateEntries();
+    }
+
+    private static <T> List<T> values(Iterable<StreamRecord<T>> records) {
+        List<T> values = new ArrayList<>();
+        if (records != null) {
+            records.forEach(record -> values.add(record.getValue()));
+        }
+        return values;
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+        environment.close();
+    }
+}

@@ -1,0 +1,188 @@
+package io.streamwarehouse.turnstile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The turnstile pieces wired as the job wires them, on a local environment: a generated week
+ * arriving out of order, event time from the reading time, counter deltas with an allowed lateness,
+ * the watermark held back by that lateness, and the station rollup. The expected rows come from
+ * feeding the same week in order through the delta function alone and summing by hand.
+ */
+class TurnstilePipelineTest {
+    private static final Duration OUT_OF_ORDERNESS = Duration.ofMinutes(30);
+    private static final Duration LATENESS = Duration.ofHours(2);
+
+    private static List<TurnstileReading> week() {
+        TurnstileParser parser = TurnstileParser.forFormat("mta-csv", 4096);
+        List<String> lines = new TurnstileWeekGenerator(21).lines();
+        List<TurnstileReading> readings = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            readings.add(
+                    parser.parse("t", 0, i, lines.get(i).getBytes(StandardCharsets.UTF_8))
+                            .reading());
+        }
+        return readings;
+    }
+
+    /** Arrival order: reading time plus up to 90 minutes of jitter, so neighbours swap. */
+    private static List<TurnstileReading> arrivalOrder(List<TurnstileReading> readings) {
+        Random random = new Random(2);
+        Map<TurnstileReading, Long> arrival = new java.util.IdentityHashMap<>();
+        for (TurnstileReading r : readings) {
+            arrival.put(
+                    r,
+                    r.eventTimeMillis() + random.nextInt((int) Duration.ofMinutes(90).toMillis()));
+        }
+        List<TurnstileReading> shuffled = new ArrayList<>(readings);
+        shuffled.sort(Comparator.comparing(arrival::get));
+        return shuffled;
+    }
+
+    /**
+     * Station-hour sums of the deltas the function gives for the week fed in reading-time order.
+     */
+    private static Map<String, String> expectedStationHours(List<TurnstileReading> readings)
+            throws Exception {
+        List<TurnstileReading> inOrder = new ArrayList<>(readings);
+        inOrder.sort(Comparator.comparing(r -> r.readingTime));
+        Map<String, long[]> sums = new TreeMap<>();
+        Map<String, Set<String>> turnstiles = new TreeMap<>();
+        try (DeltaHarness h = new DeltaHarness(CounterRules.defaults())) {
+            for (TurnstileReading r : inOrder) {
+                h.send(r);
+            }
+            h.harness.processWatermark(Long.MAX_VALUE);
+            for (TurnstileDelta d : h.deltas()) {
+                LocalDateTime hour = d.deltaTime.truncatedTo(ChronoUnit.HOURS);
+                String key = hour + " " + d.station + " " + d.linename;
+                long[] sum = sums.computeIfAbsent(key, k -> new long[3]);
+                sum[0] += d.entries;
+                sum[1] += d.exits;
+                sum[2]++;
+                turnstiles.computeIfAbsent(key, k -> new HashSet<>()).add(d.ca + d.unit + d.scp);
+            }
+        }
+        Map<String, String> expected = new TreeMap<>();
+        sums.forEach(
+                (key, sum) ->
+                        expected.put(
+                                key,
+                                sum[0]
+                                        + "/"
+                                        + sum[1]
+                                        + "/"
+                                        + sum[2]
+                                        + "/"
+                                        + turnstiles.get(key).size()));
+        return expected;
+    }
+
+    private static Map<String, String> runPipeline(
+            List<TurnstileReading> arrivals, boolean holdBackWatermark) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+
+        SingleOutputStreamOperator<TurnstileDelta> deltas =
+                env.fromData(arrivals)
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<TurnstileReading>forGenerator(
+                                                ctx -> new BoundedPerReading())
+                                        .withTimestampAssigner((r, ts) -> r.eventTimeMillis()))
+                        .keyBy(new TurnstileKey.Selector())
+                        .process(
+                                new CounterDeltaFunction(
+                                        CounterRules.defaults().withAllowedLateness(LATENESS)));
+        DataStream<TurnstileDelta> windowInput =
+                holdBackWatermark
+                        ? deltas.transform(
+                                "hold back watermark",
+                                TypeInformation.of(TurnstileDelta.class),
+                                new WatermarkDelayOperator<>(LATENESS))
+                        : deltas;
+
+        Table rollup =
+                TurnstileWindows.tumbling(tableEnv, Duration.ofHours(1))
+                        .stationRollup(TurnstileWindows.deltaTable(tableEnv, windowInput));
+        Map<String, String> actual = new TreeMap<>();
+        try (CloseableIterator<Row> rows = rollup.execute().collect()) {
+            rows.forEachRemaining(
+                    row ->
+                            actual.put(
+                                    row.getField("window_start")
+                                            + " "
+                                            + row.getField("station")
+                                            + " "
+                                            + row.getField("linename"),
+                                    row.getField("entries")
+                                            + "/"
+                                            + row.getField("exits")
+                                            + "/"
+                                            + row.getField("readings")
+                                            + "/"
+                                            + row.getField("turnstiles")));
+        }
+        return actual;
+    }
+
+    @Test
+    void outOfOrderWeekGivesTheSameStationHoursAsAnOrderedOne() throws Exception {
+        List<TurnstileReading> week = week();
+        Map<String, String> expected = expectedStationHours(week);
+
+        Map<String, String> actual = runPipeline(arrivalOrder(week), true);
+
+        assertThat(expected).hasSizeGreaterThan(500);
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void withoutHoldingBackTheWatermarkTheWindowsWouldLoseDeltas() throws Exception {
+        List<TurnstileReading> week = week();
+        Map<String, String> expected = expectedStationHours(week);
+
+        Map<String, String> actual = runPipeline(arrivalOrder(week), false);
+
+        assertThat(actual.size()).isLessThan(expected.size());
+    }
+
+    /** Bounded out-of-orderness, emitted after every reading so the test needs no timers. */
+    private static final class BoundedPerReading implements WatermarkGenerator<TurnstileReading> {
+        private long max = Long.MIN_VALUE + OUT_OF_ORDERNESS.toMillis() + 1;
+
+        @Override
+        public void onEvent(TurnstileReading event, long eventTimestamp, WatermarkOutput output) {
+            max = Math.max(max, eventTimestamp);
+            output.emitWatermark(new Watermark(max - OUT_OF_ORDERNESS.toMillis() - 1));
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {}
+    }
+}
