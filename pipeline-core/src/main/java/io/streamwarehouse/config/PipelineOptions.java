@@ -2,6 +2,8 @@ package io.streamwarehouse.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.streamwarehouse.turnstile.CounterMode;
+import io.streamwarehouse.turnstile.RecordFormat;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -136,10 +138,10 @@ public final class PipelineOptions {
                     .withDescription(
                             "Where to start without a checkpoint: earliest, latest or committed offsets.");
 
-    public static final ConfigOption<TurnstileFormat> TURNSTILE_FORMAT =
+    public static final ConfigOption<RecordFormat> TURNSTILE_FORMAT =
             key("turnstile.format")
-                    .enumType(TurnstileFormat.class)
-                    .defaultValue(TurnstileFormat.MTA_CSV)
+                    .enumType(RecordFormat.class)
+                    .defaultValue(RecordFormat.MTA_CSV)
                     .withDescription("Record format: mta-csv, producer-csv or json.");
 
     public static final ConfigOption<CounterMode> TURNSTILE_COUNTER_MODE =

@@ -20,6 +20,12 @@ public enum CounterMode {
         return configName;
     }
 
+    /** Flink's option parser matches enum constants by this spelling. */
+    @Override
+    public String toString() {
+        return configName;
+    }
+
     public static CounterMode fromConfig(String name) {
         for (CounterMode mode : values()) {
             if (mode.configName.equalsIgnoreCase(name.trim())) {

@@ -5,10 +5,9 @@ import java.util.stream.Collectors;
 
 /**
  * The record formats accepted on the turnstile topic (config {@code turnstile.format}), mapped to
- * their parsers. Package-private: callers name a format by its config string through {@link
- * TurnstileParser#forFormat}.
+ * their parsers.
  */
-enum RecordFormat {
+public enum RecordFormat {
     /** One line of an MTA weekly file (11 fields, or 12 with a leading pandas row index). */
     MTA_CSV("mta-csv"),
     /** The original streaming producer: a JSON string literal wrapping a 13-field CSV line. */
@@ -26,7 +25,13 @@ enum RecordFormat {
         return configName;
     }
 
-    TurnstileParser parser(int maxRecordBytes) {
+    /** Flink's option parser matches enum constants by this spelling. */
+    @Override
+    public String toString() {
+        return configName;
+    }
+
+    public TurnstileParser parser(int maxRecordBytes) {
         switch (this) {
             case MTA_CSV:
                 return new MtaCsvParser(maxRecordBytes);

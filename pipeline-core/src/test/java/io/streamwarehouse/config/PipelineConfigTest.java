@@ -3,6 +3,7 @@ package io.streamwarehouse.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamwarehouse.turnstile.RecordFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ class PipelineConfigTest {
     @Test
     void defaultsApplyWhenNothingIsSet() {
         PipelineConfig config = PipelineConfig.defaults();
-        assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT)).isEqualTo(TurnstileFormat.MTA_CSV);
+        assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT)).isEqualTo(RecordFormat.MTA_CSV);
         assertThat(config.get(PipelineOptions.TURNSTILE_MAX_GAP)).isEqualTo(Duration.ofHours(24));
         assertThat(config.sourcePort()).isEqualTo(3306);
     }
@@ -51,7 +52,7 @@ class PipelineConfigTest {
                 PipelineConfig.of(
                         Map.of("turnstile.format", "producer-csv", "customer.email-mode", "hashed"));
         assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT))
-                .isEqualTo(TurnstileFormat.PRODUCER_CSV);
+                .isEqualTo(RecordFormat.PRODUCER_CSV);
         assertThat(config.get(PipelineOptions.CUSTOMER_EMAIL_MODE)).isEqualTo(EmailMode.HASHED);
     }
 
