@@ -18,7 +18,7 @@ public final class JobRuntime {
     public static Configuration flinkSettings(PipelineConfig config) {
         Configuration flink = new Configuration();
         flink.setString("state.backend.type", "rocksdb");
-        flink.setString("state.backend.incremental", "true");
+        flink.setString("execution.checkpointing.incremental", "true");
         flink.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
         flink.setString(
                 "execution.checkpointing.interval",

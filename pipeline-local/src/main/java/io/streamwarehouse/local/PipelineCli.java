@@ -3,6 +3,7 @@ package io.streamwarehouse.local;
 import io.streamwarehouse.local.cli.MigrateCommand;
 import io.streamwarehouse.local.cli.ReplayCommand;
 import io.streamwarehouse.local.cli.RunCommand;
+import io.streamwarehouse.local.cli.ServicesCommand;
 import io.streamwarehouse.local.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = PipelineCli.Version.class,
         description = "A streaming warehouse on Apache Flink: Sakila customer dimension and MTA turnstile aggregates in PostgreSQL.",
         subcommands = {
+            ServicesCommand.class,
             MigrateCommand.class,
             RunCommand.class,
             ReplayCommand.class,

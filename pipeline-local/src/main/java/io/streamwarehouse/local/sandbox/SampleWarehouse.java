@@ -1,0 +1,53 @@
+package io.streamwarehouse.local.sandbox;
+
+import io.streamwarehouse.customer.SakilaSampleData;
+import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.SourceSchema;
+import io.streamwarehouse.local.services.LocalServices;
+import io.streamwarehouse.warehouse.Migrations;
+import io.streamwarehouse.warehouse.WarehouseConnection;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Makes started services ready for the pipeline: the Sakila-shaped source tables with the
+ * generated sample data, the migrated warehouse and the turnstile topic. Idempotent, so a
+ * second run against the same services changes nothing.
+ */
+public final class SampleWarehouse {
+    public static final String SOURCE_DATABASE = "sakila";
+    public static final String WAREHOUSE_DATABASE = "warehouse";
+    public static final String TOPIC = "mta-turnstile";
+    public static final long SAMPLE_SEED = 2005L;
+
+    private SampleWarehouse() {}
+
+    /** @return the pipeline settings for these services, as environment variables */
+    public static Map<String, String> provision(LocalServices services) throws Exception {
+        Map<String, String> env = services.environment(SOURCE_DATABASE, WAREHOUSE_DATABASE);
+        if (services.mariaDbIfStarted().isPresent()) {
+            try (Connection source = services.mariaDb().openConnection(SOURCE_DATABASE)) {
+                SourceSchema.createTables(source, SourceDialect.MYSQL);
+                SakilaSampleData.generate(SAMPLE_SEED).loadIfEmpty(source, SourceDialect.MYSQL);
+            }
+        }
+        if (services.postgresIfStarted().isPresent()) {
+            Migrations.apply(
+                    new WarehouseConnection(
+                            env.get("PIPELINE_WAREHOUSE_JDBC_URL"),
+                            env.get("PIPELINE_WAREHOUSE_USERNAME"),
+                            env.get("PIPELINE_WAREHOUSE_PASSWORD"),
+                            Duration.ofSeconds(30)));
+        }
+        if (services.kafkaIfStarted().isPresent()) {
+            try {
+                services.kafka().createTopic(TOPIC, 1);
+            } catch (RuntimeException alreadyThere) {
+                // a second provisioning run finds the topic: nothing to do
+            }
+            env.put("PIPELINE_TURNSTILE_TOPIC", TOPIC);
+        }
+        return env;
+    }
+}
