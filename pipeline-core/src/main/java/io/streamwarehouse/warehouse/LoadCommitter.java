@@ -72,6 +72,7 @@ public final class LoadCommitter<T> implements AutoCloseable {
     private Map<RowOutcome, Long> attempt(Load<T> load) throws SQLException {
         try {
             Statements statements = statements();
+            statements.startLoad(load);
             Connection conn = statements.connection();
             PreparedStatement claim = statements.get(CLAIM);
             claim.setString(1, load.jobName);

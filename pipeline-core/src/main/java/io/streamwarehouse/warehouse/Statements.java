@@ -10,6 +10,7 @@ import java.util.Map;
 public final class Statements implements AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private Load<?> load;
 
     public Statements(Connection connection) {
         this.connection = connection;
@@ -22,6 +23,15 @@ public final class Statements implements AutoCloseable {
             prepared.put(sql, statement);
         }
         return statement;
+    }
+
+    /** The load being written, for writers that record its identity (job run, checkpoint). */
+    public Load<?> load() {
+        return load;
+    }
+
+    void startLoad(Load<?> load) {
+        this.load = load;
     }
 
     public Connection connection() {

@@ -13,10 +13,17 @@ import java.sql.SQLException;
 public abstract class UpsertWriter<T> implements TableWriter<T> {
     private static final long serialVersionUID = 1L;
 
+    private transient Load<?> load;
+
     /** The upsert; must end with {@code RETURNING (xmax = 0)}. */
     protected abstract String sql();
 
     protected abstract void bind(PreparedStatement statement, T row) throws SQLException;
+
+    /** The load being written: its job run and checkpoint, for writers that record them. */
+    protected Load<?> load() {
+        return load;
+    }
 
     /** Whether an applied write of this row is a soft delete. */
     protected boolean isDelete(T row) {
@@ -30,6 +37,7 @@ public abstract class UpsertWriter<T> implements TableWriter<T> {
             throw new IllegalStateException("upsert must end with RETURNING (xmax = 0): " + sql);
         }
         PreparedStatement statement = statements.get(sql);
+        load = statements.load();
         bind(statement, row);
         try (ResultSet result = statement.executeQuery()) {
             if (!result.next()) {

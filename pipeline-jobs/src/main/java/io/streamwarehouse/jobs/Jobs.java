@@ -8,7 +8,7 @@ public final class Jobs {
     private Jobs() {}
 
     public static List<PipelineJob> all() {
-        return List.of(new TurnstileAggregatesJob());
+        return List.of(new CustomerDimensionJob(), new TurnstileAggregatesJob());
     }
 
     public static PipelineJob byName(String name) {

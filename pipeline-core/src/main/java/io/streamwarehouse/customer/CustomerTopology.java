@@ -1,0 +1,74 @@
+package io.streamwarehouse.customer;
+
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_DIMENSION_ROWS;
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_NORMALIZE;
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_PARSE;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.config.PipelineOptions;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+
+/**
+ * The customer job's logic between its CDC source and its sinks: parse, per-row normalization
+ * (replays and no-ops dropped, customer deletes made soft), then the changelog join into one
+ * dimension row per customer. Source and sinks are injected so tests can drive it.
+ */
+public final class CustomerTopology {
+    private CustomerTopology() {}
+
+    /** What the job writes: every change (staging) and the dimension's upserts. */
+    public record Outputs(DataStream<CustomerChange> changes, DataStream<Row> dimension) {}
+
+    public static Outputs build(
+            StreamTableEnvironment tableEnv, DataStream<String> cdcEvents, PipelineConfig config) {
+        SingleOutputStreamOperator<CustomerChange> changes =
+                cdcEvents
+                        .process(new ParseChanges())
+                        .uid(CUSTOMER_PARSE.uid)
+                        .name(CUSTOMER_PARSE.displayName);
+
+        Duration retention = config.get(PipelineOptions.CUSTOMER_STATE_TTL);
+        Map<SourceTable, Table> tables = new EnumMap<>(SourceTable.class);
+        for (SourceTable table : SourceTable.values()) {
+            DataStream<Row> normalized =
+                    changes.filter(change -> change.table() == table)
+                            .uid(CUSTOMER_NORMALIZE.uid + "-filter-" + table.tableName())
+                            .name("Changes of " + table.tableName())
+                            .keyBy(CustomerChange.keySelector())
+                            .process(new ChangeNormalizer(table, retention), table.rowType())
+                            .uid(CUSTOMER_NORMALIZE.uid + "-" + table.tableName())
+                            .name(CUSTOMER_NORMALIZE.displayName + ": " + table.tableName());
+            tables.put(table, table.toTable(tableEnv, normalized));
+        }
+        EmailPolicy email =
+                EmailPolicy.of(
+                        config.get(PipelineOptions.CUSTOMER_EMAIL_MODE).toString(),
+                        config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY));
+        Table dimension =
+                CustomerDimension.join(
+                        tables.get(SourceTable.CUSTOMER),
+                        tables.get(SourceTable.ADDRESS),
+                        tables.get(SourceTable.CITY),
+                        tables.get(SourceTable.COUNTRY),
+                        email);
+        // Customers are never deleted from the join (deletes are soft), so every key's last
+        // message is an insert or update-after; retractions only precede their replacement.
+        DataStream<Row> upserts =
+                tableEnv.toChangelogStream(dimension)
+                        .filter(
+                                row ->
+                                        row.getKind() == RowKind.INSERT
+                                                || row.getKind() == RowKind.UPDATE_AFTER)
+                        .uid(CUSTOMER_DIMENSION_ROWS.uid)
+                        .name(CUSTOMER_DIMENSION_ROWS.displayName);
+        return new Outputs(changes, upserts);
+    }
+}

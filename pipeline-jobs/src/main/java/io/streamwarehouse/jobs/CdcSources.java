@@ -1,0 +1,68 @@
+package io.streamwarehouse.jobs;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.config.SourceType;
+import io.streamwarehouse.customer.SourceSchema;
+import java.util.Properties;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.cdc.connectors.base.options.StartupOptions;
+import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
+import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder.PostgresIncrementalSource;
+import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
+
+/**
+ * The customer job's CDC source for the configured database: an initial snapshot, then the change
+ * log, with its position in Flink's checkpoints (exactly-once reads). Events stay Debezium JSON so
+ * the staging table can keep the before/after images as they were.
+ */
+final class CdcSources {
+    private CdcSources() {}
+
+    static Source<String, ?, ?> create(PipelineConfig config) {
+        String database = config.get(PipelineOptions.SOURCE_DATABASE);
+        String[] tables = SourceSchema.CAPTURED_TABLES.toArray(String[]::new);
+        if (config.get(PipelineOptions.SOURCE_TYPE) == SourceType.MYSQL) {
+            String[] qualified = new String[tables.length];
+            for (int i = 0; i < tables.length; i++) {
+                qualified[i] = database + "." + tables[i];
+            }
+            return MySqlSource.<String>builder()
+                    .hostname(config.get(PipelineOptions.SOURCE_HOSTNAME))
+                    .port(config.sourcePort())
+                    .databaseList(database)
+                    .tableList(qualified)
+                    .username(config.get(PipelineOptions.SOURCE_USERNAME))
+                    .password(config.get(PipelineOptions.SOURCE_PASSWORD))
+                    .serverId(config.get(PipelineOptions.SOURCE_SERVER_ID))
+                    .serverTimeZone(config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE))
+                    .startupOptions(org.apache.flink.cdc.connectors.mysql.table.StartupOptions.initial())
+                    .deserializer(new JsonDebeziumDeserializationSchema())
+                    .build();
+        }
+        String schema = config.get(PipelineOptions.SOURCE_SCHEMA);
+        String[] qualified = new String[tables.length];
+        for (int i = 0; i < tables.length; i++) {
+            qualified[i] = schema + "." + tables[i];
+        }
+        Properties debezium = new Properties();
+        // the CDC user owns no tables, so it cannot create a publication: use the one sql/source made
+        debezium.setProperty("publication.name", SourceSchema.PUBLICATION);
+        debezium.setProperty("publication.autocreate.mode", "disabled");
+        return PostgresIncrementalSource.<String>builder()
+                .hostname(config.get(PipelineOptions.SOURCE_HOSTNAME))
+                .port(config.sourcePort())
+                .database(database)
+                .schemaList(schema)
+                .tableList(qualified)
+                .username(config.get(PipelineOptions.SOURCE_USERNAME))
+                .password(config.get(PipelineOptions.SOURCE_PASSWORD))
+                .slotName(config.get(PipelineOptions.SOURCE_SLOT_NAME))
+                .decodingPluginName("pgoutput")
+                .serverTimeZone(config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE))
+                .startupOptions(StartupOptions.initial())
+                .debeziumProperties(debezium)
+                .deserializer(new JsonDebeziumDeserializationSchema())
+                .build();
+    }
+}

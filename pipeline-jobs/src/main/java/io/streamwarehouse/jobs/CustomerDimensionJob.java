@@ -1,0 +1,87 @@
+package io.streamwarehouse.jobs;
+
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_DIMENSION_SINK;
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_SOURCE;
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_STAGING_SINK;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.config.SourceType;
+import io.streamwarehouse.customer.CustomerTopology;
+import io.streamwarehouse.customer.SourceCheck;
+import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.warehouse.CustomerChangeWriter;
+import io.streamwarehouse.warehouse.DimCustomerWriter;
+import io.streamwarehouse.warehouse.WarehouseConnection;
+import io.streamwarehouse.warehouse.WarehouseSink;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+
+/** Sakila OLTP change log -> staging.customer_changes and the Type 1 warehouse.dim_customer. */
+public final class CustomerDimensionJob implements PipelineJob {
+    public static final String NAME = "customer-dimension";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Fails before submission, with what to change, if the source cannot feed CDC. */
+    @Override
+    public void preflight(PipelineConfig config) throws Exception {
+        SourceDialect dialect = dialect(config);
+        String url =
+                dialect == SourceDialect.MYSQL
+                        ? "jdbc:mysql://%s:%d/%s"
+                        : "jdbc:postgresql://%s:%d/%s";
+        try (Connection connection =
+                DriverManager.getConnection(
+                        String.format(
+                                url,
+                                config.get(PipelineOptions.SOURCE_HOSTNAME),
+                                config.sourcePort(),
+                                config.get(PipelineOptions.SOURCE_DATABASE)),
+                        config.get(PipelineOptions.SOURCE_USERNAME),
+                        config.get(PipelineOptions.SOURCE_PASSWORD))) {
+            SourceCheck.verify(connection, dialect);
+        }
+    }
+
+    @Override
+    public void build(StreamExecutionEnvironment env, PipelineConfig config) {
+        DataStream<String> events =
+                env.fromSource(
+                                CdcSources.create(config),
+                                WatermarkStrategy.noWatermarks(),
+                                CUSTOMER_SOURCE.displayName)
+                        .uid(CUSTOMER_SOURCE.uid)
+                        // one reader keeps the change log in order; the join scales separately
+                        .setParallelism(1);
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        CustomerTopology.Outputs out = CustomerTopology.build(tableEnv, events, config);
+
+        WarehouseConnection warehouse = WarehouseConnection.from(config);
+        WarehouseSink.writeTo(
+                out.changes(),
+                new CustomerChangeWriter(),
+                warehouse,
+                CUSTOMER_STAGING_SINK.uid,
+                CUSTOMER_STAGING_SINK.displayName);
+        WarehouseSink.writeTo(
+                out.dimension(),
+                new DimCustomerWriter(),
+                warehouse,
+                CUSTOMER_DIMENSION_SINK.uid,
+                CUSTOMER_DIMENSION_SINK.displayName);
+    }
+
+    private static SourceDialect dialect(PipelineConfig config) {
+        return config.get(PipelineOptions.SOURCE_TYPE) == SourceType.MYSQL
+                ? SourceDialect.MYSQL
+                : SourceDialect.POSTGRES;
+    }
+}
