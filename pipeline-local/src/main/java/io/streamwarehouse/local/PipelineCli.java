@@ -4,6 +4,7 @@ import io.streamwarehouse.local.cli.MigrateCommand;
 import io.streamwarehouse.local.cli.ReplayCommand;
 import io.streamwarehouse.local.cli.RunCommand;
 import io.streamwarehouse.local.cli.ServicesCommand;
+import io.streamwarehouse.local.cli.SimulateChangesCommand;
 import io.streamwarehouse.local.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             RunCommand.class,
             ReplayCommand.class,
+            SimulateChangesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PipelineCli {

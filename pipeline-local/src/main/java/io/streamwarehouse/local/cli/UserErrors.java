@@ -1,6 +1,7 @@
 package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.customer.SourceNotReadyException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import picocli.CommandLine;
@@ -32,6 +33,9 @@ public final class UserErrors {
             if (t instanceof UserException user) {
                 return user.hint();
             }
+            if (t instanceof SourceNotReadyException) {
+                return "change the source settings listed above; sql/source has the scripts";
+            }
             if (t instanceof SQLException sql
                     && sql.getSQLState() != null
                     && sql.getSQLState().startsWith("08")) {
@@ -53,7 +57,8 @@ public final class UserErrors {
         Throwable t = e;
         while (t.getCause() != null
                 && !(t instanceof PipelineConfig.ConfigException)
-                && !(t instanceof UserException)) {
+                && !(t instanceof UserException)
+                && !(t instanceof SourceNotReadyException)) {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -20,6 +20,8 @@ public final class SampleWarehouse {
     public static final String WAREHOUSE_DATABASE = "warehouse";
     public static final String TOPIC = "mta-turnstile";
     public static final long SAMPLE_SEED = 2005L;
+    public static final String SIMULATOR_USERNAME = "PIPELINE_SIMULATOR_USERNAME";
+    public static final String SIMULATOR_PASSWORD = "PIPELINE_SIMULATOR_PASSWORD";
 
     private SampleWarehouse() {}
 
@@ -31,6 +33,9 @@ public final class SampleWarehouse {
                 SourceSchema.createTables(source, SourceDialect.MYSQL);
                 SakilaSampleData.generate(SAMPLE_SEED).loadIfEmpty(source, SourceDialect.MYSQL);
             }
+            // the CDC user may only read; simulate-changes writes as the administrator
+            env.put(SIMULATOR_USERNAME, services.mariaDb().rootUser());
+            env.put(SIMULATOR_PASSWORD, services.mariaDb().rootPassword());
         }
         if (services.postgresIfStarted().isPresent()) {
             Migrations.apply(

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.SourceSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -252,27 +254,16 @@ public final class MariaDbService implements AutoCloseable {
 
     /**
      * Creates (or updates the password of) a user with exactly the privileges Flink CDC needs to
-     * snapshot and then follow the binlog of one database: {@code SELECT} on that database, {@code
-     * REPLICATION SLAVE} and {@code REPLICATION CLIENT} globally.
+     * snapshot and then follow the binlog of one database, as {@code sql/source/mysql/cdc_user.sql}
+     * lists them.
      */
     public void createCdcUser(String user, String password, String database) {
-        String account = quoteString(user) + "@'%'";
-        execute(
-                null,
-                "CREATE USER IF NOT EXISTS "
-                        + account
-                        + " IDENTIFIED BY "
-                        + quoteString(password)
-                        + ";\nALTER USER "
-                        + account
-                        + " IDENTIFIED BY "
-                        + quoteString(password)
-                        + ";\nGRANT SELECT ON "
-                        + quoteIdentifier(database)
-                        + ".* TO "
-                        + account
-                        + ";\nGRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO "
-                        + account);
+        // the grants live in sql/source/mysql/cdc_user.sql, shared with production setups
+        try (Connection connection = openConnection(database)) {
+            SourceSchema.createCdcUser(connection, SourceDialect.MYSQL, user, password);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create CDC user " + user, e);
+        }
     }
 
     /** Stops the server and deletes its data directory. */
