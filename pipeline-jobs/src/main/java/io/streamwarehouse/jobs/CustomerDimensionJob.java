@@ -5,17 +5,14 @@ import static io.streamwarehouse.config.OperatorIds.CUSTOMER_SOURCE;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_STAGING_SINK;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.config.SourceType;
 import io.streamwarehouse.customer.CustomerTopology;
 import io.streamwarehouse.customer.SourceCheck;
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.SourceConnection;
 import io.streamwarehouse.warehouse.CustomerChangeWriter;
 import io.streamwarehouse.warehouse.DimCustomerWriter;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import io.streamwarehouse.warehouse.WarehouseSink;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,21 +30,8 @@ public final class CustomerDimensionJob implements PipelineJob {
     /** Fails before submission, with what to change, if the source cannot feed CDC. */
     @Override
     public void preflight(PipelineConfig config) throws Exception {
-        SourceDialect dialect = dialect(config);
-        String url =
-                dialect == SourceDialect.MYSQL
-                        ? "jdbc:mysql://%s:%d/%s"
-                        : "jdbc:postgresql://%s:%d/%s";
-        try (Connection connection =
-                DriverManager.getConnection(
-                        String.format(
-                                url,
-                                config.get(PipelineOptions.SOURCE_HOSTNAME),
-                                config.sourcePort(),
-                                config.get(PipelineOptions.SOURCE_DATABASE)),
-                        config.get(PipelineOptions.SOURCE_USERNAME),
-                        config.get(PipelineOptions.SOURCE_PASSWORD))) {
-            SourceCheck.verify(connection, dialect);
+        try (Connection connection = SourceConnection.open(config)) {
+            SourceCheck.verify(connection, SourceConnection.dialect(config));
         }
     }
 
@@ -77,11 +61,5 @@ public final class CustomerDimensionJob implements PipelineJob {
                 warehouse,
                 CUSTOMER_DIMENSION_SINK.uid,
                 CUSTOMER_DIMENSION_SINK.displayName);
-    }
-
-    private static SourceDialect dialect(PipelineConfig config) {
-        return config.get(PipelineOptions.SOURCE_TYPE) == SourceType.MYSQL
-                ? SourceDialect.MYSQL
-                : SourceDialect.POSTGRES;
     }
 }

@@ -34,12 +34,22 @@ public final class ConfigOptions {
 
     /** File, then --set, then the env file, then the real environment (which wins). */
     public PipelineConfig load() {
-        Map<String, String> environment = new HashMap<>();
+        return load(Map.of(), List.of());
+    }
+
+    /**
+     * As {@link #load()}, with settings of embedded services under the env file and extra {@code
+     * --set} values under the user's own.
+     */
+    public PipelineConfig load(Map<String, String> serviceEnvironment, List<String> defaults) {
+        Map<String, String> environment = new HashMap<>(serviceEnvironment);
+        List<String> allSets = new ArrayList<>(defaults);
+        allSets.addAll(sets);
         if (envFile != null) {
             environment.putAll(readEnvFile(envFile));
         }
         environment.putAll(System.getenv());
-        return PipelineConfig.load(configFile, sets, environment);
+        return PipelineConfig.load(configFile, allSets, environment);
     }
 
     static Map<String, String> readEnvFile(Path file) {

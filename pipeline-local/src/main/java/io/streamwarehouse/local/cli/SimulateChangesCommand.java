@@ -2,12 +2,10 @@ package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.config.SourceType;
 import io.streamwarehouse.customer.ChangeSimulator;
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.SourceConnection;
 import io.streamwarehouse.local.sandbox.SampleWarehouse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -70,14 +68,6 @@ public final class SimulateChangesCommand implements Callable<Integer> {
                         password,
                         env.get(SampleWarehouse.SIMULATOR_PASSWORD),
                         settings.get(PipelineOptions.SOURCE_PASSWORD));
-        boolean mysql = settings.get(PipelineOptions.SOURCE_TYPE) == SourceType.MYSQL;
-        SourceDialect dialect = mysql ? SourceDialect.MYSQL : SourceDialect.POSTGRES;
-        String url =
-                String.format(
-                        mysql ? "jdbc:mysql://%s:%d/%s" : "jdbc:postgresql://%s:%d/%s",
-                        settings.get(PipelineOptions.SOURCE_HOSTNAME),
-                        settings.sourcePort(),
-                        settings.get(PipelineOptions.SOURCE_DATABASE));
         AtomicBoolean running = new AtomicBoolean(true);
         Thread main = Thread.currentThread();
         Runtime.getRuntime()
@@ -91,10 +81,13 @@ public final class SimulateChangesCommand implements Callable<Integer> {
                                         Thread.currentThread().interrupt();
                                     }
                                 }));
-        try (Connection connection = DriverManager.getConnection(url, user, pass)) {
+        try (Connection connection = SourceConnection.open(settings, user, pass)) {
             connection.setAutoCommit(true);
-            ChangeSimulator simulator = ChangeSimulator.fromDatabase(connection, dialect, seed);
-            System.out.printf("simulate-changes: %.1f changes/s against %s as %s%n", rate, url, user);
+            ChangeSimulator simulator = ChangeSimulator.fromDatabase(
+                            connection, SourceConnection.dialect(settings), seed);
+            System.out.printf(
+                    "simulate-changes: %.1f changes/s against %s as %s%n",
+                    rate, SourceConnection.jdbcUrl(settings), user);
             int applied =
                     simulator.runAtRate(
                             connection,

@@ -25,6 +25,30 @@ public final class SampleWarehouse {
 
     private SampleWarehouse() {}
 
+    /**
+     * Loads the sample into a PostgreSQL source database on the embedded PostgreSQL (tables,
+     * publication, CDC role) and points the settings at it instead of MariaDB.
+     */
+    public static void usePostgresSource(LocalServices services, Map<String, String> env)
+            throws Exception {
+        var postgres = services.postgres();
+        postgres.createDatabase(SOURCE_DATABASE);
+        String password = "cdc-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        try (Connection source = postgres.openConnection(SOURCE_DATABASE)) {
+            SourceSchema.createTables(source, SourceDialect.POSTGRES);
+            SakilaSampleData.generate(SAMPLE_SEED).loadIfEmpty(source, SourceDialect.POSTGRES);
+            SourceSchema.createCdcUser(source, SourceDialect.POSTGRES, "pipeline_cdc", password);
+        }
+        env.put("PIPELINE_SOURCE_TYPE", "postgres");
+        env.put("PIPELINE_SOURCE_HOSTNAME", postgres.host());
+        env.put("PIPELINE_SOURCE_PORT", String.valueOf(postgres.port()));
+        env.put("PIPELINE_SOURCE_DATABASE", SOURCE_DATABASE);
+        env.put("PIPELINE_SOURCE_USERNAME", "pipeline_cdc");
+        env.put("PIPELINE_SOURCE_PASSWORD", password);
+        env.put(SIMULATOR_USERNAME, postgres.username());
+        env.put(SIMULATOR_PASSWORD, postgres.password());
+    }
+
     /** @return the pipeline settings for these services, as environment variables */
     public static Map<String, String> provision(LocalServices services) throws Exception {
         Map<String, String> env = services.environment(SOURCE_DATABASE, WAREHOUSE_DATABASE);
