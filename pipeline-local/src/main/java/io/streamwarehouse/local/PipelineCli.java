@@ -2,6 +2,7 @@ package io.streamwarehouse.local;
 
 import io.streamwarehouse.local.cli.MigrateCommand;
 import io.streamwarehouse.local.cli.ReplayCommand;
+import io.streamwarehouse.local.cli.SandboxCommand;
 import io.streamwarehouse.local.cli.RunCommand;
 import io.streamwarehouse.local.cli.ServicesCommand;
 import io.streamwarehouse.local.cli.SimulateChangesCommand;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = PipelineCli.Version.class,
         description = "A streaming warehouse on Apache Flink: Sakila customer dimension and MTA turnstile aggregates in PostgreSQL.",
         subcommands = {
+            SandboxCommand.class,
             ServicesCommand.class,
             MigrateCommand.class,
             RunCommand.class,
@@ -26,6 +28,8 @@ import picocli.CommandLine.Command;
 public final class PipelineCli {
 
     public static void main(String[] args) {
+        // the binlog client logs every connect through java.util.logging at INFO
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 

@@ -1,0 +1,236 @@
+package io.streamwarehouse.local.cli;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.customer.ChangeSimulator;
+import io.streamwarehouse.customer.SourceConnection;
+import io.streamwarehouse.jobs.CustomerDimensionJob;
+import io.streamwarehouse.jobs.TurnstileAggregatesJob;
+import io.streamwarehouse.local.flink.LocalCluster;
+import io.streamwarehouse.local.replay.TopicPublisher;
+import io.streamwarehouse.local.replay.WeeklyFiles;
+import io.streamwarehouse.local.sandbox.SampleWarehouse;
+import io.streamwarehouse.local.sandbox.WarehouseProgress;
+import io.streamwarehouse.local.services.LocalServices;
+import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.warehouse.WarehouseConnection;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.JobID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "sandbox",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The whole pipeline on one machine: real MariaDB (or PostgreSQL) with Sakila-shaped data,"
+                    + " PostgreSQL warehouse, Kafka, both jobs in a Flink mini cluster with the web UI,"
+                    + " a week of turnstile readings replayed and customer changes simulated.",
+            "Ctrl-C stops everything and removes its data."
+        })
+public final class SandboxCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--source",
+            defaultValue = "mysql",
+            description = "OLTP source: mysql (MariaDB with binlog) or postgres (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(
+            names = "--window",
+            defaultValue = "1 h",
+            description = "Turnstile window size (default: ${DEFAULT-VALUE}).")
+    String window;
+
+    @Option(
+            names = "--speedup",
+            defaultValue = "10080",
+            description =
+                    "Replay speed-up against the readings' clock; 10080 = a week per minute, 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double speedup;
+
+    @Option(
+            names = "--replay",
+            paramLabel = "FILE_OR_DIR",
+            description = "Real MTA weekly file(s) to replay instead of a generated week.")
+    Path replay;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "2",
+            description = "Simulated customer changes per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--web-port",
+            defaultValue = "8081",
+            description = "Flink web UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(
+            names = "--external",
+            description =
+                    "Use the endpoints from --config/--set/--env-file/PIPELINE_* instead of starting services.")
+    boolean external;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "0",
+            description = "Stop by itself after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    long durationSeconds;
+
+    @Mixin ConfigOptions config;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!source.equals("mysql") && !source.equals("postgres")) {
+            throw new UserErrors.UserException(
+                    "unknown --source '" + source + "'", "use --source mysql or --source postgres");
+        }
+        if (replay != null && !Files.exists(replay)) {
+            throw new UserErrors.UserException(
+                    "no such file or directory: " + replay, "pass an MTA weekly file or a folder of them");
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch finished = new CountDownLatch(1);
+        List<AutoCloseable> resources = new ArrayList<>();
+        Thread shutdown =
+                new Thread(
+                        () -> {
+                            running.set(false);
+                            try {
+                                finished.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            run(running, resources);
+        } finally {
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (Exception e) {
+                    System.err.println("sandbox: stopping " + resources.get(i) + ": " + e);
+                }
+            }
+            out.println("sandbox: stopped");
+            finished.countDown();
+        }
+        return 0;
+    }
+
+    private void run(AtomicBoolean running, List<AutoCloseable> resources) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (!external) {
+            out.println("sandbox: starting MariaDB, PostgreSQL and Kafka...");
+            LocalServices services =
+                    LocalServices.builder().withMariaDb(source.equals("mysql")).start();
+            resources.add(services);
+            env.putAll(SampleWarehouse.provision(services));
+            if (source.equals("postgres")) {
+                SampleWarehouse.usePostgresSource(services, env);
+            }
+            out.printf("sandbox: services up in %.1f s%n", services.startupTime().toMillis() / 1e3);
+        }
+        PipelineConfig settings =
+                config.load(
+                        env,
+                        List.of(
+                                "turnstile.window=" + window,
+                                "checkpoint.interval=2 s",
+                                "turnstile.out-of-orderness=1 h",
+                                "source.slot-name=sandbox_dim_customer",
+                                "checkpoint.dir="
+                                        + Files.createTempDirectory("sandbox-checkpoints").toUri()));
+
+        LocalCluster cluster = LocalCluster.start(webPort, 8);
+        resources.add(cluster);
+        JobID customer = cluster.submit(new CustomerDimensionJob(), settings, null);
+        JobID turnstile = cluster.submit(new TurnstileAggregatesJob(), settings, null);
+        String psql = psqlCommand(settings);
+        out.println();
+        out.println("  Flink web UI    " + cluster.webUrl());
+        out.println("  warehouse       " + psql);
+        out.println("  example queries sql/examples/");
+        out.println();
+
+        Thread replayer = new Thread(() -> replay(settings), "sandbox-replay");
+        replayer.setDaemon(true);
+        replayer.start();
+        Thread simulator = new Thread(() -> simulate(settings, env, running), "sandbox-changes");
+        simulator.setDaemon(true);
+        simulator.start();
+
+        WarehouseProgress progress = new WarehouseProgress(WarehouseConnection.from(settings));
+        long deadline =
+                durationSeconds > 0 ? System.nanoTime() + durationSeconds * 1_000_000_000L : Long.MAX_VALUE;
+        while (running.get() && System.nanoTime() < deadline) {
+            out.printf(
+                    "sandbox: customer-dimension %s, turnstile-aggregates %s | %s%n",
+                    cluster.status(customer), cluster.status(turnstile), progress.line());
+            for (int i = 0; i < 50 && running.get() && System.nanoTime() < deadline; i++) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+        running.set(false);
+        simulator.join(5000);
+    }
+
+    private void replay(PipelineConfig settings) {
+        try {
+            Path input = replay;
+            if (input == null) {
+                input = Files.createTempFile("sandbox-week", ".csv");
+                input.toFile().deleteOnExit();
+                new TurnstileWeekGenerator(2023).writeWeeklyFile(input);
+            }
+            List<WeeklyFiles.Line> lines = WeeklyFiles.read(WeeklyFiles.expand(input));
+            try (TopicPublisher publisher =
+                    new TopicPublisher(settings.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS), out)) {
+                publisher.publish(settings.get(PipelineOptions.TURNSTILE_TOPIC), lines, speedup);
+            }
+        } catch (Exception e) {
+            System.err.println("sandbox: replay failed: " + e.getMessage());
+        }
+    }
+
+    private void simulate(PipelineConfig settings, Map<String, String> env, AtomicBoolean running) {
+        String user = env.getOrDefault(SampleWarehouse.SIMULATOR_USERNAME, settings.get(PipelineOptions.SOURCE_USERNAME));
+        String pass = env.getOrDefault(SampleWarehouse.SIMULATOR_PASSWORD, settings.get(PipelineOptions.SOURCE_PASSWORD));
+        try (Connection connection = SourceConnection.open(settings, user, pass)) {
+            connection.setAutoCommit(true);
+            ChangeSimulator.fromDatabase(connection, SourceConnection.dialect(settings), 42)
+                    .runAtRate(connection, rate, Integer.MAX_VALUE, running::get, change -> {});
+        } catch (Exception e) {
+            if (running.get()) {
+                System.err.println("sandbox: simulated changes stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String psqlCommand(PipelineConfig settings) {
+        String url = settings.get(PipelineOptions.WAREHOUSE_JDBC_URL);
+        String hostPortDb = url.replaceFirst("^jdbc:postgresql://", "");
+        return "PGPASSWORD=<warehouse.password> psql \"postgresql://"
+                + settings.get(PipelineOptions.WAREHOUSE_USERNAME)
+                + "@"
+                + hostPortDb
+                + "\"";
+    }
+}
