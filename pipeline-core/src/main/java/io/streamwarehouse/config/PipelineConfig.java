@@ -1,5 +1,6 @@
 package io.streamwarehouse.config;
 
+import io.streamwarehouse.customer.SourceDialect;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -130,7 +131,7 @@ public final class PipelineConfig implements Serializable {
         if (contains(PipelineOptions.SOURCE_PORT)) {
             return get(PipelineOptions.SOURCE_PORT);
         }
-        return get(PipelineOptions.SOURCE_TYPE) == SourceType.MYSQL ? 3306 : 5432;
+        return get(PipelineOptions.SOURCE_TYPE) == SourceDialect.MYSQL ? 3306 : 5432;
     }
 
     /** A copy with one more value, later layers' rules applied (validated). */

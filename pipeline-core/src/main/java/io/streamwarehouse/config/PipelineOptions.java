@@ -2,6 +2,8 @@ package io.streamwarehouse.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.streamwarehouse.customer.EmailPolicy;
+import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.turnstile.CounterMode;
 import io.streamwarehouse.turnstile.RecordFormat;
 import java.lang.reflect.Field;
@@ -22,10 +24,10 @@ public final class PipelineOptions {
 
     // ---- OLTP source (customer dimension) ----
 
-    public static final ConfigOption<SourceType> SOURCE_TYPE =
+    public static final ConfigOption<SourceDialect> SOURCE_TYPE =
             key("source.type")
-                    .enumType(SourceType.class)
-                    .defaultValue(SourceType.MYSQL)
+                    .enumType(SourceDialect.class)
+                    .defaultValue(SourceDialect.MYSQL)
                     .withDescription("Source database of the customer dimension: mysql or postgres.");
 
     public static final ConfigOption<String> SOURCE_HOSTNAME =
@@ -199,10 +201,10 @@ public final class PipelineOptions {
 
     // ---- customer dimension ----
 
-    public static final ConfigOption<EmailMode> CUSTOMER_EMAIL_MODE =
+    public static final ConfigOption<EmailPolicy.Mode> CUSTOMER_EMAIL_MODE =
             key("customer.email-mode")
-                    .enumType(EmailMode.class)
-                    .defaultValue(EmailMode.PLAIN)
+                    .enumType(EmailPolicy.Mode.class)
+                    .defaultValue(EmailPolicy.Mode.PLAIN)
                     .withDescription("E-mail in the dimension: plain, masked or hashed (keyed hash).");
 
     public static final ConfigOption<String> CUSTOMER_EMAIL_HASH_KEY =

@@ -50,7 +50,7 @@ public final class CustomerTopology {
         }
         EmailPolicy email =
                 EmailPolicy.of(
-                        config.get(PipelineOptions.CUSTOMER_EMAIL_MODE).toString(),
+                        config.get(PipelineOptions.CUSTOMER_EMAIL_MODE),
                         config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY));
         Table dimension =
                 CustomerDimension.join(

@@ -2,7 +2,6 @@ package io.streamwarehouse.customer;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.config.SourceType;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,9 +11,7 @@ public final class SourceConnection {
     private SourceConnection() {}
 
     public static SourceDialect dialect(PipelineConfig config) {
-        return config.get(PipelineOptions.SOURCE_TYPE) == SourceType.MYSQL
-                ? SourceDialect.MYSQL
-                : SourceDialect.POSTGRES;
+        return config.get(PipelineOptions.SOURCE_TYPE);
     }
 
     public static String jdbcUrl(PipelineConfig config) {

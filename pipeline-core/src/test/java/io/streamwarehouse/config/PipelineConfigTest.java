@@ -3,6 +3,8 @@ package io.streamwarehouse.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamwarehouse.customer.EmailPolicy;
+import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.turnstile.RecordFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ class PipelineConfigTest {
                                 "PIPELINE_TURNSTILE_MAX_PER_HOUR", "700",
                                 "UNRELATED", "x"));
 
-        assertThat(config.get(PipelineOptions.SOURCE_TYPE)).isEqualTo(SourceType.POSTGRES);
+        assertThat(config.get(PipelineOptions.SOURCE_TYPE)).isEqualTo(SourceDialect.POSTGRES);
         assertThat(config.get(PipelineOptions.TURNSTILE_WINDOW)).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.get(PipelineOptions.SOURCE_HOSTNAME)).isEqualTo("from-set");
         assertThat(config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR)).isEqualTo(700L);
@@ -53,7 +55,7 @@ class PipelineConfigTest {
                         Map.of("turnstile.format", "producer-csv", "customer.email-mode", "hashed"));
         assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT))
                 .isEqualTo(RecordFormat.PRODUCER_CSV);
-        assertThat(config.get(PipelineOptions.CUSTOMER_EMAIL_MODE)).isEqualTo(EmailMode.HASHED);
+        assertThat(config.get(PipelineOptions.CUSTOMER_EMAIL_MODE)).isEqualTo(EmailPolicy.Mode.HASHED);
     }
 
     @Test

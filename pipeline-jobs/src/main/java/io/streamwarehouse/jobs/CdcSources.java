@@ -2,7 +2,7 @@ package io.streamwarehouse.jobs;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.config.SourceType;
+import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
 import java.util.Properties;
 import org.apache.flink.api.connector.source.Source;
@@ -22,7 +22,7 @@ final class CdcSources {
     static Source<String, ?, ?> create(PipelineConfig config) {
         String database = config.get(PipelineOptions.SOURCE_DATABASE);
         String[] tables = SourceSchema.CAPTURED_TABLES.toArray(String[]::new);
-        if (config.get(PipelineOptions.SOURCE_TYPE) == SourceType.MYSQL) {
+        if (config.get(PipelineOptions.SOURCE_TYPE) == SourceDialect.MYSQL) {
             String[] qualified = new String[tables.length];
             for (int i = 0; i < tables.length; i++) {
                 qualified[i] = database + "." + tables[i];

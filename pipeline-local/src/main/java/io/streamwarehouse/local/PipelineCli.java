@@ -1,5 +1,6 @@
 package io.streamwarehouse.local;
 
+import io.streamwarehouse.local.cli.ConfigCommand;
 import io.streamwarehouse.local.cli.MigrateCommand;
 import io.streamwarehouse.local.cli.ReplayCommand;
 import io.streamwarehouse.local.cli.SandboxCommand;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
             SandboxCommand.class,
             ServicesCommand.class,
             MigrateCommand.class,
+            ConfigCommand.class,
             RunCommand.class,
             ReplayCommand.class,
             SimulateChangesCommand.class,
