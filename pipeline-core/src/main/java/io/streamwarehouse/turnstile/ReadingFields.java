@@ -39,10 +39,60 @@ final class ReadingFields {
     /** Whole numbers with optional zero padding ({@code 0007414835}) and an optional sign. */
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
+    /**
+     * The longest field accepted, in characters. Real values are under 50 (station names); the
+     * limit keeps the warehouse's composite keys, which hold six of these fields, under
+     * PostgreSQL's B-tree entry limit of 2704 bytes even in 4-byte characters. A longer field would
+     * pass parsing and then fail every attempt to write its window row, stopping the job.
+     */
+    static final int MAX_FIELD_LENGTH = 100;
+
+    /**
+     * A present field, stripped. Control characters are refused because they only occur in
+     * corrupted or binary records, and NUL in particular cannot be stored in PostgreSQL text: a
+     * reading carrying one would be counted, and its window row then refused on every retry.
+     * Unpaired surrogates are refused because they cannot be stored as they are either.
+     */
     static String required(String value, String name) throws InvalidRecord {
         String trimmed = value == null ? "" : value.strip();
         if (trimmed.isEmpty()) {
             throw new InvalidRecord(RejectReason.MISSING_FIELD, name + " is blank");
+        }
+        if (trimmed.length() > MAX_FIELD_LENGTH) {
+            throw new InvalidRecord(
+                    RejectReason.FIELD_TOO_LONG,
+                    name
+                            + " has "
+                            + trimmed.length()
+                            + " characters, limit "
+                            + MAX_FIELD_LENGTH
+                            + ": "
+                            + preview(trimmed));
+        }
+        for (int i = 0; i < trimmed.length(); i++) {
+            char c = trimmed.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new InvalidRecord(
+                        RejectReason.CONTROL_CHARACTER,
+                        String.format(
+                                "%s contains the control character U+%04X at %d", name, (int) c, i));
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < trimmed.length()
+                        && Character.isLowSurrogate(trimmed.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                // Only a JSON escape such as \ud800 gets here (decoding already refused such
+                // bytes); the JDBC driver would silently write it as '?', a different value.
+                throw new InvalidRecord(
+                        RejectReason.NOT_UTF8,
+                        String.format(
+                                "%s contains the unpaired surrogate U+%04X at %d, which has no"
+                                        + " UTF-8 form",
+                                name, (int) c, i));
+            }
         }
         return trimmed;
     }

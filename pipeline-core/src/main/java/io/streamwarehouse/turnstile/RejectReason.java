@@ -10,7 +10,10 @@ public enum RejectReason {
     EMPTY("empty"),
     /** The value is larger than the configured maximum record size. */
     OVERSIZED("oversized"),
-    /** The bytes are not valid UTF-8 (binary garbage, another encoding). */
+    /**
+     * The bytes are not valid UTF-8 (binary garbage, another encoding), or a JSON escape decodes to
+     * text that has no UTF-8 form (an unpaired surrogate).
+     */
     NOT_UTF8("not_utf8"),
     /** A JSON-based format whose value is not the expected JSON (string literal or object). */
     BAD_JSON("bad_json"),
@@ -31,7 +34,11 @@ public enum RejectReason {
     /** DESC is neither REGULAR nor RECOVR AUD. */
     UNKNOWN_DESC("unknown_desc"),
     /** The reading arrived after the watermark had passed its time plus the allowed lateness. */
-    LATE("late");
+    LATE("late"),
+    /** A field holds a control character such as NUL: corrupted or binary input. */
+    CONTROL_CHARACTER("control_character"),
+    /** A field is longer than any real value (see {@code ReadingFields.MAX_FIELD_LENGTH}). */
+    FIELD_TOO_LONG("field_too_long");
 
     private final String code;
 
