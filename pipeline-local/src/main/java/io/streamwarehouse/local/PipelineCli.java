@@ -3,6 +3,7 @@ package io.streamwarehouse.local;
 import io.streamwarehouse.local.cli.ConfigCommand;
 import io.streamwarehouse.local.cli.MigrateCommand;
 import io.streamwarehouse.local.cli.ReplayCommand;
+import io.streamwarehouse.local.cli.ReportCommand;
 import io.streamwarehouse.local.cli.SandboxCommand;
 import io.streamwarehouse.local.cli.RunCommand;
 import io.streamwarehouse.local.cli.ServicesCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             ServicesCommand.class,
             MigrateCommand.class,
             ConfigCommand.class,
+            ReportCommand.class,
             RunCommand.class,
             ReplayCommand.class,
             SimulateChangesCommand.class,
