@@ -11,14 +11,14 @@ import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
 import org.apache.flink.util.Collector;
 
 /**
- * Flink CDC's {@link JsonDebeziumDeserializationSchema} JSON plus the connector's source offset of the
- * record, as a top-level {@value #OFFSET_FIELD} object.
+ * Flink CDC's {@link JsonDebeziumDeserializationSchema} JSON plus the connector's source offset of
+ * the record, as a top-level {@value #OFFSET_FIELD} object.
  *
  * <p>The offset matters on MariaDB 11.4+: its binlog carries {@code end_log_pos = 0} for the events
- * inside a transaction, so the event position in Debezium's {@code source} block is garbage (0 minus
- * the event size). The offset's transaction start ({@code pos}) and event index ({@code event}) stay
- * exact on MariaDB and MySQL alike, and {@link CustomerChange#parse} builds the source version from
- * them. Use this deserializer for both MySQL/MariaDB and PostgreSQL sources.
+ * inside a transaction, so the event position in Debezium's {@code source} block is garbage (0
+ * minus the event size). The offset's transaction start ({@code pos}) and event index ({@code
+ * event}) stay exact on MariaDB and MySQL alike, and {@link CustomerChange#parse} builds the source
+ * version from them. Use this deserializer for both MySQL/MariaDB and PostgreSQL sources.
  */
 public class ChangeEventDeserializer implements DebeziumDeserializationSchema<String> {
 

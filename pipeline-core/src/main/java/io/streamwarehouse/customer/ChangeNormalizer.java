@@ -24,26 +24,26 @@ import org.apache.flink.util.Collector;
  * keyed by {@link CustomerChange#key()} (table and primary key).
  *
  * <ul>
- *   <li>Duplicates and replays are collapsed: a change whose {@code sourceVersion} is not newer than
- *       the last one applied to the row is dropped. This is what makes a source that re-reads part of
- *       its log after a failover harmless.
- *   <li>No-ops are dropped: a change after which the tracked columns equal the last emitted row (only
- *       {@code last_update} moved, or an UPDATE that set the same values) emits nothing.
+ *   <li>Duplicates and replays are collapsed: a change whose {@code sourceVersion} is not newer
+ *       than the last one applied to the row is dropped. This is what makes a source that re-reads
+ *       part of its log after a failover harmless.
+ *   <li>No-ops are dropped: a change after which the tracked columns equal the last emitted row
+ *       (only {@code last_update} moved, or an UPDATE that set the same values) emits nothing.
  *   <li>Updates are emitted as UPDATE_BEFORE (the exact row emitted last) + UPDATE_AFTER, so the
  *       downstream changelog join retracts the old joined row, found by the old join key.
- *   <li>A customer DELETE becomes an update of the last row with {@code is_deleted = true} and {@code
- *       deleted_at} = the delete's source time (soft delete: the dimension keeps the customer). An
- *       address, city or country DELETE is a real DELETE; the key's version is remembered so an older
- *       replayed insert cannot bring the row back.
+ *   <li>A customer DELETE becomes an update of the last row with {@code is_deleted = true} and
+ *       {@code deleted_at} = the delete's source time (soft delete: the dimension keeps the
+ *       customer). An address, city or country DELETE is a real DELETE; the key's version is
+ *       remembered so an older replayed insert cannot bring the row back.
  * </ul>
  *
  * <p>State per key (last emitted row, last applied version, cleanup deadline) is kept for {@code
- * retention} of processing time after the key's last change, then removed by a timer. Timers are used
- * instead of {@code StateTtlConfig} because they remove the entries exactly on time with any state
- * backend (TTL removes them lazily: on access, by heap scans or RocksDB compaction). Losing the state
- * of a quiet key is safe: the next change carries its own before-image (the source check insists on
- * binlog_row_image=FULL / REPLICA IDENTITY FULL) and the warehouse upsert is itself guarded by the
- * source version.
+ * retention} of processing time after the key's last change, then removed by a timer. Timers are
+ * used instead of {@code StateTtlConfig} because they remove the entries exactly on time with any
+ * state backend (TTL removes them lazily: on access, by heap scans or RocksDB compaction). Losing
+ * the state of a quiet key is safe: the next change carries its own before-image (the source check
+ * insists on binlog_row_image=FULL / REPLICA IDENTITY FULL) and the warehouse upsert is itself
+ * guarded by the source version.
  */
 public class ChangeNormalizer extends KeyedProcessFunction<String, CustomerChange, Row>
         implements ResultTypeQueryable<Row> {
@@ -88,7 +88,8 @@ public class ChangeNormalizer extends KeyedProcessFunction<String, CustomerChang
         RowTypeInfo rowType = table.rowType();
         lastRow = getRuntimeContext().getState(new ValueStateDescriptor<>("last-row", rowType));
         lastVersion =
-                getRuntimeContext().getState(new ValueStateDescriptor<>("last-version", Types.LONG));
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("last-version", Types.LONG));
         cleanupAt =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
@@ -131,7 +132,9 @@ public class ChangeNormalizer extends KeyedProcessFunction<String, CustomerChang
 
         Row next = table.image(change.after(), RowKind.UPDATE_AFTER, version, ts, false, null);
         Row basis = previous;
-        if (basis == null && change.op() == CustomerChange.Op.UPDATE && change.beforeJson() != null) {
+        if (basis == null
+                && change.op() == CustomerChange.Op.UPDATE
+                && change.beforeJson() != null) {
             // State expired (or never existed): the change's own before-image stands in for it.
             basis = table.image(change.before(), RowKind.UPDATE_BEFORE, version, ts, false, null);
         }

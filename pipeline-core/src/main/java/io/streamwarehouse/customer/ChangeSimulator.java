@@ -26,13 +26,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Applies realistic changes to the Sakila-shaped source tables, so the customer dimension has
- * something to follow ({@code ./pipeline simulate-changes --rate N}): new customers, name and e-mail
- * updates, deletes, moves to another address, no-op updates that only touch {@code last_update},
- * changes of an address that several customers share, and city renames.
+ * something to follow ({@code ./pipeline simulate-changes --rate N}): new customers, name and
+ * e-mail updates, deletes, moves to another address, no-op updates that only touch {@code
+ * last_update}, changes of an address that several customers share, and city renames.
  *
  * <p>The choices come from a seeded random generator over a model of the current rows, so the same
- * seed on the same starting data gives the same sequence of statements. New customer ids are assigned
- * by the database (AUTO_INCREMENT / identity) so an id is never reused after a delete.
+ * seed on the same starting data gives the same sequence of statements. New customer ids are
+ * assigned by the database (AUTO_INCREMENT / identity) so an id is never reused after a delete.
  */
 public final class ChangeSimulator {
 
@@ -125,7 +125,10 @@ public final class ChangeSimulator {
                     customers.put(
                             rs.getInt(1),
                             new CustomerRow(
-                                    rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getInt(5)));
                 }
             }
             try (ResultSet rs =
@@ -157,7 +160,8 @@ public final class ChangeSimulator {
     }
 
     /** A simulator over freshly loaded sample data (no database round trip). */
-    public static ChangeSimulator forSample(SakilaSampleData data, SourceDialect dialect, long seed) {
+    public static ChangeSimulator forSample(
+            SakilaSampleData data, SourceDialect dialect, long seed) {
         TreeMap<Integer, CustomerRow> customers = new TreeMap<>();
         for (SakilaSampleData.Customer c : data.customers()) {
             customers.put(
@@ -175,7 +179,13 @@ public final class ChangeSimulator {
             cityNames.put(c.cityId(), c.city());
         }
         return new ChangeSimulator(
-                dialect, seed, DEFAULT_WEIGHTS, Clock.systemUTC(), customers, addressCity, cityNames);
+                dialect,
+                seed,
+                DEFAULT_WEIGHTS,
+                Clock.systemUTC(),
+                customers,
+                addressCity,
+                cityNames);
     }
 
     /**
@@ -282,8 +292,8 @@ public final class ChangeSimulator {
 
     /**
      * Applies changes at {@code changesPerSecond} until {@code keepGoing} turns false or {@code
-     * maxChanges} were applied (0 = no limit). The schedule is fixed in advance (change i at start +
-     * i / rate), so slow statements do not lower the long-run rate.
+     * maxChanges} were applied (0 = no limit). The schedule is fixed in advance (change i at start
+     * + i / rate), so slow statements do not lower the long-run rate.
      *
      * @return how many changes were applied
      */
@@ -395,8 +405,14 @@ public final class ChangeSimulator {
                                         + " address_id, activebool, create_date, active)"
                                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                 List.of(
-                                        store, first, last, email, address, true,
-                                        now.toLocalDate(), 1));
+                                        store,
+                                        first,
+                                        last,
+                                        email,
+                                        address,
+                                        true,
+                                        now.toLocalDate(),
+                                        1));
         // The model learns the new customer when the database has assigned its id (apply).
         return new SimulatedChange(
                 Kind.INSERT_CUSTOMER,
@@ -501,7 +517,8 @@ public final class ChangeSimulator {
     private SimulatedChange planNoOp() {
         int id = randomCustomer();
         // MySQL writes no binlog event for an UPDATE that changes nothing, and last_update has
-        // second precision: so move it strictly forward. PostgreSQL's trigger sets it on any update.
+        // second precision: so move it strictly forward. PostgreSQL's trigger sets it on any
+        // update.
         String sql =
                 dialect == SourceDialect.MYSQL
                         ? "UPDATE customer SET last_update = GREATEST(COALESCE(last_update,"
@@ -577,7 +594,8 @@ public final class ChangeSimulator {
                 city,
                 affected,
                 "rename city " + city + " to " + name,
-                new SqlStatement("UPDATE city SET city = ? WHERE city_id = ?", List.of(name, city)));
+                new SqlStatement(
+                        "UPDATE city SET city = ? WHERE city_id = ?", List.of(name, city)));
     }
 
     private int randomCustomer() {

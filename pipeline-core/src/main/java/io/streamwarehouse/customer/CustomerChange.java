@@ -20,35 +20,36 @@ import org.apache.flink.api.java.functions.KeySelector;
  * JsonDebeziumDeserializationSchema} emits for MySQL/MariaDB and PostgreSQL.
  *
  * <p>The row images stay JSON text: that is what staging stores, and it keeps this record a plain
- * Flink POJO (no Kryo for a {@code Map<String, Object>}). {@link #before()} and {@link #after()} parse
- * them on demand.
+ * Flink POJO (no Kryo for a {@code Map<String, Object>}). {@link #before()} and {@link #after()}
+ * parse them on demand.
  *
- * <p>{@code sourceVersion} orders the changes of one row along the source log, so that a replayed or
- * older change can be recognised and ignored ({@code version <= last applied}):
+ * <p>{@code sourceVersion} orders the changes of one row along the source log, so that a replayed
+ * or older change can be recognised and ignored ({@code version <= last applied}):
  *
  * <ul>
  *   <li>MySQL/MariaDB: the binlog file's sequence number, a position in the file and an index below
- *       it, packed as {@code seq << 43 | position << 11 | index} (2^20 files, positions below 4 GiB).
- *       With the connector offset that {@link ChangeEventDeserializer} adds, the position is the
- *       transaction's start and the index the event inside the transaction: this is the only
+ *       it, packed as {@code seq << 43 | position << 11 | index} (2^20 files, positions below 4
+ *       GiB). With the connector offset that {@link ChangeEventDeserializer} adds, the position is
+ *       the transaction's start and the index the event inside the transaction: this is the only
  *       coordinate that works on MariaDB 11.4+, which writes {@code end_log_pos = 0} for the events
- *       inside a transaction so Debezium's {@code source.pos} comes out negative. Without the offset
- *       (plain {@code JsonDebeziumDeserializationSchema} on MySQL) the position is the event's and the
- *       index the row inside it. Either way the value increases along the binlog, which is written in
- *       commit order; indexes above 2047 share the last slot, which only matters if one transaction
- *       of more than 2047 events changed the same row twice after that point.
- *   <li>PostgreSQL: the change's LSN. Row locks make the LSNs of one row's changes increase in commit
- *       order.
+ *       inside a transaction so Debezium's {@code source.pos} comes out negative. Without the
+ *       offset (plain {@code JsonDebeziumDeserializationSchema} on MySQL) the position is the
+ *       event's and the index the row inside it. Either way the value increases along the binlog,
+ *       which is written in commit order; indexes above 2047 share the last slot, which only
+ *       matters if one transaction of more than 2047 events changed the same row twice after that
+ *       point.
+ *   <li>PostgreSQL: the change's LSN. Row locks make the LSNs of one row's changes increase in
+ *       commit order.
  *   <li>Snapshot reads ({@code op = r}): 0, so that any streamed change of the row wins over the
- *       snapshot image. Flink CDC's incremental snapshot already merges the changes made while a chunk
- *       was read into that chunk's images.
+ *       snapshot image. Flink CDC's incremental snapshot already merges the changes made while a
+ *       chunk was read into that chunk's images.
  * </ul>
  *
  * <p>{@code sourcePosition} names the change uniquely and is the idempotency key of staging: {@code
- * mysql-bin.000003:1234:2:0} (file, transaction start, event, row) or {@code mysql-bin.000003:1234:0}
- * (file, event, row) without the offset, {@code lsn:0/16B3748}, and for snapshot reads {@code
- * snapshot:} plus a hash of the row image, so reading the same row again (a restarted snapshot) does
- * not stage it twice while a changed row is staged again.
+ * mysql-bin.000003:1234:2:0} (file, transaction start, event, row) or {@code
+ * mysql-bin.000003:1234:0} (file, event, row) without the offset, {@code lsn:0/16B3748}, and for
+ * snapshot reads {@code snapshot:} plus a hash of the row image, so reading the same row again (a
+ * restarted snapshot) does not stage it twice while a changed row is staged again.
  */
 public record CustomerChange(
         SourceTable table,
@@ -99,8 +100,8 @@ public record CustomerChange(
     }
 
     /**
-     * Parses one change event. Accepts the plain envelope ({@code before, after, source, op, ts_ms})
-     * and the one with a Kafka Connect schema ({@code schema, payload}).
+     * Parses one change event. Accepts the plain envelope ({@code before, after, source, op,
+     * ts_ms}) and the one with a Kafka Connect schema ({@code schema, payload}).
      *
      * @throws ChangeParseException if the event is not a row change of one of the four tables
      */

@@ -5,8 +5,13 @@ import static org.apache.flink.table.api.Expressions.call;
 import static org.apache.flink.table.api.Expressions.callSql;
 
 import java.util.List;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.ApiExpression;
+import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.types.Row;
 
 /**
  * The Type 1 customer dimension as a Table API query: one denormalised row per customer, customer
@@ -14,11 +19,20 @@ import org.apache.flink.table.api.Table;
  *
  * <p>The joins are regular changelog joins, so a change to an address, city or country retracts and
  * re-emits the joined row of every customer that points to it. LEFT joins keep a customer in the
- * dimension while its address (or city, country) is missing or deleted, with nulls in those columns.
+ * dimension while its address (or city, country) is missing or deleted, with nulls in those
+ * columns.
  *
- * <p>{@code source_version} is the greatest version of the joined rows: the row changes whenever any
- * of its parts changes, and each part's version only grows, so the warehouse upsert guarded by
+ * <p>{@code source_version} is the greatest version of the joined rows: the row changes whenever
+ * any of its parts changes, and each part's version only grows, so the warehouse upsert guarded by
  * "incoming version >= stored version" accepts every real change and rejects replays.
+ *
+ * <p>Read the result with {@link #toUpsertStream}, not a plain {@code toChangelogStream}: the joins
+ * repartition by address, city and country id, so with parallelism above 1 the messages of one
+ * customer reach the end by different paths and in no fixed order. A left join also emits
+ * short-lived rows with nulls for the right side while that side is being replaced, and such a row
+ * can overtake the real one. Upsert conversion makes the planner add its sink upsert materializer,
+ * keyed by {@code customer_id}, which resolves the retractions and leaves each customer's last
+ * message equal to its current row.
  */
 public final class CustomerDimension {
 
@@ -50,8 +64,23 @@ public final class CustomerDimension {
     private CustomerDimension() {}
 
     /**
-     * Joins the normalized tables (schemas of {@link SourceTable#schema()}) into the dimension, with
-     * e-mail addresses as in the source.
+     * The dimension as an upsert stream keyed by {@code customer_id}: INSERT and UPDATE_AFTER carry
+     * the current row of a customer; a DELETE only appears transiently, between the retraction and
+     * the replacement of a customer's row (customers are deleted softly, never removed), so a
+     * warehouse writer upserts INSERT/UPDATE_AFTER and ignores DELETE.
+     */
+    public static DataStream<Row> toUpsertStream(StreamTableEnvironment tableEnv, Table dimension) {
+        Schema schema =
+                Schema.newBuilder()
+                        .fromResolvedSchema(dimension.getResolvedSchema())
+                        .primaryKey("customer_id")
+                        .build();
+        return tableEnv.toChangelogStream(dimension, schema, ChangelogMode.upsert());
+    }
+
+    /**
+     * Joins the normalized tables (schemas of {@link SourceTable#schema()}) into the dimension,
+     * with e-mail addresses as in the source.
      */
     public static Table join(Table customer, Table address, Table city, Table country) {
         return join(customer, address, city, country, EmailPolicy.plain());

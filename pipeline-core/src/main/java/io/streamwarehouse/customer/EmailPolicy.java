@@ -17,9 +17,10 @@ import org.apache.flink.table.functions.ScalarFunction;
  *   <li>{@code plain}: as in the source.
  *   <li>{@code masked}: first letter and domain only, {@code MARY.SMITH@sakilacustomer.org} becomes
  *       {@code M***@sakilacustomer.org}. The mask has a fixed width so it does not leak the length.
- *   <li>{@code hashed}: HMAC-SHA256 (lower-case hex) of the trimmed, lower-cased address with a secret
- *       key from configuration. Keyed, so nobody without the key can test guesses against it; and
- *       normalised, so the same mailbox written in another case still joins to the same value.
+ *   <li>{@code hashed}: HMAC-SHA256 (lower-case hex) of the trimmed, lower-cased address with a
+ *       secret key from configuration. Keyed, so nobody without the key can test guesses against
+ *       it; and normalised, so the same mailbox written in another case still joins to the same
+ *       value.
  * </ul>
  */
 public final class EmailPolicy implements Serializable {

@@ -136,7 +136,9 @@ public final class SakilaSampleData {
             } while (!streets.add(street));
             boolean storeOrStaff = id < FIRST_CUSTOMER_ADDRESS;
             String address2 =
-                    storeOrStaff ? null : rnd.nextInt(40) == 0 ? "Suite " + (100 + rnd.nextInt(900)) : "";
+                    storeOrStaff
+                            ? null
+                            : rnd.nextInt(40) == 0 ? "Suite " + (100 + rnd.nextInt(900)) : "";
             String postal =
                     storeOrStaff || rnd.nextInt(60) == 0
                             ? ""
@@ -177,7 +179,9 @@ public final class SakilaSampleData {
         Set<String> fullNames = new HashSet<>();
         List<Customer> customers = new ArrayList<>();
         LocalDateTime firstDay = LocalDateTime.of(2005, 5, 1, 0, 0);
-        long span = java.time.Duration.between(firstDay, LocalDateTime.of(2006, 2, 15, 0, 0)).getSeconds();
+        long span =
+                java.time.Duration.between(firstDay, LocalDateTime.of(2006, 2, 15, 0, 0))
+                        .getSeconds();
         for (int id = 1; id <= CUSTOMERS; id++) {
             String first;
             String last;
@@ -264,8 +268,8 @@ public final class SakilaSampleData {
     }
 
     /**
-     * Inserts every row in one transaction with batched inserts, parents first. The tables must exist
-     * ({@link SourceSchema#createTables}) and be empty.
+     * Inserts every row in one transaction with batched inserts, parents first. The tables must
+     * exist ({@link SourceSchema#createTables}) and be empty.
      */
     public void loadInto(Connection connection, SourceDialect dialect) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
@@ -290,10 +294,11 @@ public final class SakilaSampleData {
                 ps.setString(2, r.country());
                 n = addBatch(ps, n);
             }
-            ps.executeBatch();
+            flush(ps, n);
         }
         try (PreparedStatement ps =
-                c.prepareStatement("INSERT INTO city (city_id, city, country_id) VALUES (?, ?, ?)")) {
+                c.prepareStatement(
+                        "INSERT INTO city (city_id, city, country_id) VALUES (?, ?, ?)")) {
             int n = 0;
             for (City r : cities) {
                 ps.setInt(1, r.cityId());
@@ -301,7 +306,7 @@ public final class SakilaSampleData {
                 ps.setInt(3, r.countryId());
                 n = addBatch(ps, n);
             }
-            ps.executeBatch();
+            flush(ps, n);
         }
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -318,7 +323,7 @@ public final class SakilaSampleData {
                 ps.setString(7, r.phone());
                 n = addBatch(ps, n);
             }
-            ps.executeBatch();
+            flush(ps, n);
         }
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -330,7 +335,7 @@ public final class SakilaSampleData {
                 ps.setInt(3, r.addressId());
                 n = addBatch(ps, n);
             }
-            ps.executeBatch();
+            flush(ps, n);
         }
         try (PreparedStatement ps = c.prepareStatement(customerInsert(dialect))) {
             int n = 0;
@@ -338,7 +343,7 @@ public final class SakilaSampleData {
                 bindCustomer(ps, dialect, r);
                 n = addBatch(ps, n);
             }
-            ps.executeBatch();
+            flush(ps, n);
         }
         if (dialect == SourceDialect.POSTGRES) {
             // Explicit ids do not advance identity sequences; without this the next plain INSERT
@@ -385,6 +390,12 @@ public final class SakilaSampleData {
         } else {
             ps.setObject(8, r.createDate().toLocalDate());
             ps.setInt(9, r.active() ? 1 : 0);
+        }
+    }
+
+    private static void flush(PreparedStatement ps, int pending) throws SQLException {
+        if (pending > 0) {
+            ps.executeBatch();
         }
     }
 

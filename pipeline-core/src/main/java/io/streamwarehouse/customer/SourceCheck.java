@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * change when it cannot. Without this, a wrong binlog format or WAL level shows up much later as an
  * obscure connector error, or worse as silently missing columns in update events.
  *
- * <p>The decision part ({@link #mysqlProblems}, {@link #postgresProblems}) is a pure function of the
- * settings read by {@code sql/source/*}{@code /check_*.sql}, so every rule is unit-tested without a
- * database.
+ * <p>The decision part ({@link #mysqlProblems}, {@link #postgresProblems}) is a pure function of
+ * the settings read by {@code sql/source/*}{@code /check_*.sql}, so every rule is unit-tested
+ * without a database.
  */
 public final class SourceCheck {
 
@@ -182,8 +182,7 @@ public final class SourceCheck {
             }
         }
         for (String missing : missingMysqlGrants(grants, database)) {
-            String on =
-                    missing.equals("SELECT") ? "`" + database + "`.*" : "*.*";
+            String on = missing.equals("SELECT") ? "`" + database + "`.*" : "*.*";
             problems.add(
                     fatal(
                             "grant." + missing,
@@ -409,8 +408,7 @@ public final class SourceCheck {
                                         + " (see sql/source/postgres/cdc_user.sql)"));
             }
             String publications = settings.getOrDefault("publication." + table, "");
-            if (publication != null
-                    && !List.of(publications.split(",")).contains(publication)) {
+            if (publication != null && !List.of(publications.split(",")).contains(publication)) {
                 problems.add(
                         fatal(
                                 "publication." + table,

@@ -35,12 +35,16 @@ public enum SourceDialect {
         }
     }
 
-    /** Classpath location of a script of this dialect, e.g. {@code db/source/mysql/cdc_user.sql}. */
+    /**
+     * Classpath location of a script of this dialect, e.g. {@code db/source/mysql/cdc_user.sql}.
+     */
     public String resource(String fileName) {
         return "db/source/" + directory + "/" + fileName;
     }
 
-    /** The scripts that create the source tables (and, for PostgreSQL, the publication), in order. */
+    /**
+     * The scripts that create the source tables (and, for PostgreSQL, the publication), in order.
+     */
     public List<String> tableScripts() {
         return tableScripts;
     }

@@ -15,12 +15,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the source setup scripts of {@code sql/source/} (on the classpath under {@code db/source/}) on
- * a JDBC connection: the Sakila-shaped tables, the PostgreSQL publication and the CDC user.
+ * Runs the source setup scripts of {@code sql/source/} (on the classpath under {@code db/source/})
+ * on a JDBC connection: the Sakila-shaped tables, the PostgreSQL publication and the CDC user.
  */
 public final class SourceSchema {
 
-    /** The publication the postgres-cdc source reads (created by {@code V2__customer_publication}). */
+    /**
+     * The publication the postgres-cdc source reads (created by {@code V2__customer_publication}).
+     */
     public static final String PUBLICATION = "customer_dimension";
 
     /** The tables the customer dimension captures, parents first. */
@@ -47,8 +49,8 @@ public final class SourceSchema {
      * Creates (or resets) the CDC user with exactly the grants of {@code cdc_user.sql}, for the
      * connection's database (and, for PostgreSQL, its current schema). Run as an administrator.
      *
-     * @throws IllegalArgumentException if the user name is not a plain identifier or the password is
-     *     empty
+     * @throws IllegalArgumentException if the user name is not a plain identifier or the password
+     *     is empty
      */
     public static void createCdcUser(
             Connection connection, SourceDialect dialect, String user, String password)
@@ -67,8 +69,12 @@ public final class SourceSchema {
             if (password.contains("$cdc$")) {
                 throw new IllegalArgumentException("the password must not contain '$cdc$'");
             }
-            values.put("database", quotedIdentifierContent(queryString(connection, "SELECT current_database()")));
-            values.put("schema", quotedIdentifierContent(queryString(connection, "SELECT current_schema()")));
+            values.put(
+                    "database",
+                    quotedIdentifierContent(queryString(connection, "SELECT current_database()")));
+            values.put(
+                    "schema",
+                    quotedIdentifierContent(queryString(connection, "SELECT current_schema()")));
         }
         values.put("cdc_user", user);
         values.put("cdc_password", literalContent(dialect, password));
@@ -77,7 +83,10 @@ public final class SourceSchema {
 
     /** Runs one script of the dialect's directory with its placeholders filled in. */
     public static void run(
-            Connection connection, SourceDialect dialect, String fileName, Map<String, String> values)
+            Connection connection,
+            SourceDialect dialect,
+            String fileName,
+            Map<String, String> values)
             throws SQLException {
         String script = fill(readScript(dialect.resource(fileName)), values);
         try (Statement st = connection.createStatement()) {
@@ -104,8 +113,8 @@ public final class SourceSchema {
     }
 
     /**
-     * Replaces every {@code ${name}} with its value. Values are inserted as they are: callers escape
-     * them for where they land (see {@link #literalContent}).
+     * Replaces every {@code ${name}} with its value. Values are inserted as they are: callers
+     * escape them for where they land (see {@link #literalContent}).
      *
      * @throws IllegalArgumentException if the script uses a placeholder without a value, so a
      *     half-filled statement never reaches the database
@@ -116,7 +125,8 @@ public final class SourceSchema {
         while (m.find()) {
             String value = values.get(m.group(1));
             if (value == null) {
-                throw new IllegalArgumentException("no value for placeholder ${" + m.group(1) + "}");
+                throw new IllegalArgumentException(
+                        "no value for placeholder ${" + m.group(1) + "}");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
@@ -142,8 +152,8 @@ public final class SourceSchema {
 
     /**
      * Splits a script into statements at semicolons that are outside string literals, quoted
-     * identifiers, comments and (PostgreSQL) dollar-quoted bodies. Comments outside those are dropped,
-     * so MySQL's executable comments ({@code /*! ... *}{@code /}) are not supported.
+     * identifiers, comments and (PostgreSQL) dollar-quoted bodies. Comments outside those are
+     * dropped, so MySQL's executable comments ({@code /*! ... *}{@code /}) are not supported.
      */
     public static List<String> statements(String script, SourceDialect dialect) {
         List<String> result = new ArrayList<>();

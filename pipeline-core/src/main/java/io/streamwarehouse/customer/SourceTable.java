@@ -21,13 +21,14 @@ import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 
 /**
- * The four captured source tables, with their primary key and the <em>tracked</em> columns: the ones
- * that reach the dimension. A change that alters none of them (for example only {@code last_update}
- * moved, or the PostgreSQL-only legacy {@code active} integer) is a no-op for the warehouse.
+ * The four captured source tables, with their primary key and the <em>tracked</em> columns: the
+ * ones that reach the dimension. A change that alters none of them (for example only {@code
+ * last_update} moved, or the PostgreSQL-only legacy {@code active} integer) is a no-op for the
+ * warehouse.
  *
  * <p>Each table's normalized row is {@code [primary key, tracked columns..., (customer only:
- * is_deleted, deleted_at), source_version, source_ts]}. Customers are deleted softly so the dimension
- * keeps their row; addresses, cities and countries are deleted for real.
+ * is_deleted, deleted_at), source_version, source_ts]}. Customers are deleted softly so the
+ * dimension keeps their row; addresses, cities and countries are deleted for real.
  */
 public enum SourceTable {
     COUNTRY("country", Column.integer("country_id"), List.of(Column.text("country")), false),
@@ -56,7 +57,8 @@ public enum SourceTable {
                     Column.text("last_name"),
                     Column.text("email"),
                     Column.integer("address_id"),
-                    // PostgreSQL (pagila) keeps the flag in activebool; its integer "active" is legacy.
+                    // PostgreSQL (pagila) keeps the flag in activebool; its integer "active" is
+                    // legacy.
                     new Column("active", Kind.BOOLEAN, List.of("activebool", "active")),
                     // MySQL DATETIME, PostgreSQL DATE: both become wall-clock TIMESTAMP.
                     new Column("create_date", Kind.TIMESTAMP, List.of("create_date"))),
@@ -160,8 +162,8 @@ public enum SourceTable {
 
     /**
      * The normalized changelog stream of this table as a Table with a declared primary key. The
-     * stream must carry full retractions (INSERT, UPDATE_BEFORE, UPDATE_AFTER, DELETE), which is what
-     * {@link ChangeNormalizer} emits.
+     * stream must carry full retractions (INSERT, UPDATE_BEFORE, UPDATE_AFTER, DELETE), which is
+     * what {@link ChangeNormalizer} emits.
      */
     public Table toTable(StreamTableEnvironment tableEnv, DataStream<Row> normalized) {
         return tableEnv.fromChangelogStream(normalized, schema(), ChangelogMode.all());
@@ -188,8 +190,8 @@ public enum SourceTable {
     }
 
     /**
-     * Builds a normalized row from a row image. Columns that are absent from the image stay null, so
-     * a PostgreSQL delete without REPLICA IDENTITY FULL still yields the key.
+     * Builds a normalized row from a row image. Columns that are absent from the image stay null,
+     * so a PostgreSQL delete without REPLICA IDENTITY FULL still yields the key.
      */
     Row image(
             Map<String, Object> values,

@@ -12,13 +12,13 @@ import java.util.Locale;
 /**
  * Turns the values of a Debezium JSON row image into Java values of the dimension's column types.
  *
- * <p>Debezium's JSON carries temporal columns as plain numbers whose unit depends on the column type
- * and the connector: MySQL {@code DATETIME} as epoch milliseconds ({@code io.debezium.time.Timestamp},
- * wall-clock time written as if UTC), PostgreSQL {@code DATE} as epoch days, PostgreSQL {@code
- * TIMESTAMP} as epoch microseconds, and {@code TIMESTAMP WITH TIME ZONE} as ISO-8601 strings. Flink
- * CDC's JSON deserializer drops the schema by default, so the unit is told apart by magnitude: the
- * ranges do not overlap for any date between the years 1970 and 5000 (days below 10^7, milliseconds
- * below 10^14, microseconds below 10^17, nanoseconds above).
+ * <p>Debezium's JSON carries temporal columns as plain numbers whose unit depends on the column
+ * type and the connector: MySQL {@code DATETIME} as epoch milliseconds ({@code
+ * io.debezium.time.Timestamp}, wall-clock time written as if UTC), PostgreSQL {@code DATE} as epoch
+ * days, PostgreSQL {@code TIMESTAMP} as epoch microseconds, and {@code TIMESTAMP WITH TIME ZONE} as
+ * ISO-8601 strings. Flink CDC's JSON deserializer drops the schema by default, so the unit is told
+ * apart by magnitude: the ranges do not overlap for any date between the years 1970 and 5000 (days
+ * below 10^7, milliseconds below 10^14, microseconds below 10^17, nanoseconds above).
  */
 final class SourceValues {
 
