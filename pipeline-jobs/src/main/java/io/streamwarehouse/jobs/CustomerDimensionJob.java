@@ -1,14 +1,17 @@
 package io.streamwarehouse.jobs;
 
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_DIMENSION_SINK;
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_HISTORY_SINK;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_SOURCE;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_STAGING_SINK;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.CustomerTopology;
 import io.streamwarehouse.customer.SourceCheck;
 import io.streamwarehouse.customer.SourceConnection;
 import io.streamwarehouse.warehouse.CustomerChangeWriter;
+import io.streamwarehouse.warehouse.DimCustomerHistoryWriter;
 import io.streamwarehouse.warehouse.DimCustomerWriter;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import io.streamwarehouse.warehouse.WarehouseSink;
@@ -61,5 +64,13 @@ public final class CustomerDimensionJob implements PipelineJob {
                 warehouse,
                 CUSTOMER_DIMENSION_SINK.uid,
                 CUSTOMER_DIMENSION_SINK.displayName);
+        if (config.get(PipelineOptions.CUSTOMER_HISTORY)) {
+            WarehouseSink.writeTo(
+                    out.dimension(),
+                    new DimCustomerHistoryWriter(),
+                    warehouse,
+                    CUSTOMER_HISTORY_SINK.uid,
+                    CUSTOMER_HISTORY_SINK.displayName);
+        }
     }
 }

@@ -1,0 +1,104 @@
+package io.streamwarehouse.local.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamwarehouse.local.services.PostgresExtension;
+import io.streamwarehouse.warehouse.DimCustomerHistoryWriter;
+import io.streamwarehouse.warehouse.Load;
+import io.streamwarehouse.warehouse.LoadCommitter;
+import io.streamwarehouse.warehouse.Migrations;
+import io.streamwarehouse.warehouse.WarehouseConnection;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.types.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The optional SCD Type 2 history against a real PostgreSQL. */
+class CustomerHistoryITCase {
+    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    private WarehouseConnection warehouse;
+    private long checkpoint;
+
+    @BeforeEach
+    void freshWarehouse() {
+        String db = POSTGRES.newDatabase("history");
+        warehouse =
+                new WarehouseConnection(
+                        POSTGRES.jdbcUrl(db),
+                        POSTGRES.service().username(),
+                        POSTGRES.service().password(),
+                        Duration.ofSeconds(5));
+        Migrations.apply(warehouse);
+    }
+
+    @Test
+    void versionsCloseEachOtherAndReplaysAddNothing() throws Exception {
+        // snapshot emits the customer before its address is known, then with it: same version
+        write(customer(1, 0, "MARY", null, false, "2024-01-01T00:00:00Z"));
+        write(customer(1, 0, "MARY", "47 MySakila Drive", false, "2024-01-01T00:00:00Z"));
+        write(customer(1, 100, "MARIA", "47 MySakila Drive", false, "2024-01-02T00:00:00Z"));
+        write(customer(1, 200, "MARIA", "47 MySakila Drive", true, "2024-01-03T00:00:00Z"));
+        // a replay of an older version changes nothing
+        write(customer(1, 100, "MARIA", "47 MySakila Drive", false, "2024-01-02T00:00:00Z"));
+
+        List<String> rows =
+                query(
+                        "SELECT source_version || ' ' || first_name || ' ' || coalesce(address, '-')"
+                                + " || ' ' || is_current || ' ' || is_deleted || ' '"
+                                + " || coalesce(to_char(valid_to AT TIME ZONE 'UTC', 'MM-DD'), 'open')"
+                                + " FROM warehouse.dim_customer_history ORDER BY source_version");
+        assertThat(rows)
+                .containsExactly(
+                        "0 MARY 47 MySakila Drive false false 01-02",
+                        "100 MARIA 47 MySakila Drive false false 01-03",
+                        "200 MARIA 47 MySakila Drive true true open");
+    }
+
+    private void write(Row row) {
+        try (LoadCommitter<Row> committer =
+                new LoadCommitter<>(warehouse, new DimCustomerHistoryWriter())) {
+            committer.commit(
+                    new Load<>("history-test", "job", ++checkpoint, 0, 0L, new ArrayList<>(List.of(row))));
+        }
+    }
+
+    private static Row customer(
+            int id, long version, String name, String address, boolean deleted, String ts) {
+        Row row = Row.withNames();
+        row.setField("customer_id", id);
+        row.setField("source_version", version);
+        row.setField("source_ts", Instant.parse(ts));
+        row.setField("store_id", 1);
+        row.setField("first_name", name);
+        row.setField("last_name", "SMITH");
+        row.setField("email", "MARY.SMITH@sakilacustomer.org");
+        row.setField("active", true);
+        row.setField("address_id", 5);
+        row.setField("address", address);
+        row.setField("district", "Alberta");
+        row.setField("postal_code", "");
+        row.setField("phone", "14033335568");
+        row.setField("city", "Lethbridge");
+        row.setField("country", "Canada");
+        row.setField("is_deleted", deleted);
+        return row;
+    }
+
+    private List<String> query(String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = warehouse.open();
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+}
