@@ -75,7 +75,8 @@ final class ReadingFields {
                 throw new InvalidRecord(
                         RejectReason.CONTROL_CHARACTER,
                         String.format(
-                                "%s contains the control character U+%04X at %d", name, (int) c, i));
+                                "%s contains the control character U+%04X at %d",
+                                name, (int) c, i));
             }
             if (Character.isSurrogate(c)) {
                 if (Character.isHighSurrogate(c)

@@ -1,0 +1,66 @@
+package io.streamwarehouse.local.turnstile;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes raw record values, bytes as given (garbage included, which a String serializer could
+ * not send), and returns the offset each landed at: the tests' expectations are keyed by the same
+ * Kafka coordinates the job reports.
+ */
+final class KafkaRecords implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    KafkaRecords(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // in order and once each, so offsets follow the order of the list
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(props);
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Sends the values in order (null sends a tombstone) and returns their offsets. */
+    List<Long> send(String topic, List<byte[]> values) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (byte[] value : values) {
+            sent.add(producer.send(new ProducerRecord<>(topic, null, value)));
+        }
+        producer.flush();
+        List<Long> offsets = new ArrayList<>();
+        for (Future<RecordMetadata> f : sent) {
+            offsets.add(f.get().offset());
+        }
+        return offsets;
+    }
+
+    List<Long> sendText(String topic, List<String> values) throws Exception {
+        List<byte[]> bytes = new ArrayList<>();
+        for (String value : values) {
+            bytes.add(utf8(value));
+        }
+        return send(topic, bytes);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}
