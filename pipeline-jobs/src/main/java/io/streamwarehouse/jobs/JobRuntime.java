@@ -34,8 +34,8 @@ public final class JobRuntime {
         flink.setString("restart-strategy.exponential-delay.max-backoff", "1 min");
         flink.setString("restart-strategy.exponential-delay.attempts-before-reset-backoff", "100");
         flink.setString("parallelism.default", config.get(PipelineOptions.JOB_PARALLELISM) + "");
-        // The Table API parts get uids from their plan, so a savepoint maps onto the same operators
-        // as long as the query is unchanged (see README: upgrades).
+        // Planner-made operators get uids here, which the topologies then pin to stable names
+        // (see README: state across upgrades).
         flink.setString("table.exec.uid.generation", "ALWAYS");
         return flink;
     }
