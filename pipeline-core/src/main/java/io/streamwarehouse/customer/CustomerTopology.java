@@ -69,6 +69,8 @@ public final class CustomerTopology {
                                                 || row.getKind() == RowKind.UPDATE_AFTER)
                         .uid(CUSTOMER_DIMENSION_ROWS.uid)
                         .name(CUSTOMER_DIMENSION_ROWS.displayName);
+        // the joins' state must map onto the same operators after a restore in any JVM
+        PlannerUids.pin(upserts.getTransformation(), CUSTOMER_DIMENSION_ROWS.uid);
         return new Outputs(changes, upserts);
     }
 }

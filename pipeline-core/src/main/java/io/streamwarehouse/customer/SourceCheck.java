@@ -45,7 +45,17 @@ public final class SourceCheck {
      */
     public static List<Problem> verify(Connection connection, SourceDialect dialect)
             throws SQLException {
-        List<Problem> problems = inspect(connection, dialect);
+        return verify(connection, dialect, null);
+    }
+
+    /**
+     * As {@link #verify(Connection, SourceDialect)}, for a job that reads the replication slot
+     * {@code slotName} (PostgreSQL; ignored for MySQL). A restarted job reuses its slot, so its own
+     * slot does not count against {@code max_replication_slots}.
+     */
+    public static List<Problem> verify(
+            Connection connection, SourceDialect dialect, String slotName) throws SQLException {
+        List<Problem> problems = inspect(connection, dialect, slotName);
         if (problems.stream().anyMatch(Problem::fatal)) {
             throw new SourceNotReadyException(dialect, problems);
         }
@@ -64,11 +74,20 @@ public final class SourceCheck {
     /** Reads the settings and returns every problem, fatal or not. */
     public static List<Problem> inspect(Connection connection, SourceDialect dialect)
             throws SQLException {
+        return inspect(connection, dialect, null);
+    }
+
+    /**
+     * As {@link #inspect(Connection, SourceDialect)}, for a job that reads the replication slot
+     * {@code slotName} (PostgreSQL; null if unknown, ignored for MySQL).
+     */
+    public static List<Problem> inspect(
+            Connection connection, SourceDialect dialect, String slotName) throws SQLException {
         Map<String, String> settings = readSettings(connection, dialect);
         if (dialect == SourceDialect.MYSQL) {
             return mysqlProblems(settings, readGrants(connection), connection.getCatalog());
         }
-        return postgresProblems(settings, SourceSchema.PUBLICATION, null);
+        return postgresProblems(settings, SourceSchema.PUBLICATION, slotName);
     }
 
     /** Runs the dialect's check script; its rows are (setting, value) pairs. */

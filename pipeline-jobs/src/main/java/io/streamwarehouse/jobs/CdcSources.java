@@ -2,6 +2,7 @@ package io.streamwarehouse.jobs;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.customer.ChangeEventDeserializer;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
 import java.util.Properties;
@@ -9,12 +10,15 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cdc.connectors.base.options.StartupOptions;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder.PostgresIncrementalSource;
-import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
 
 /**
  * The customer job's CDC source for the configured database: an initial snapshot, then the change
  * log, with its position in Flink's checkpoints (exactly-once reads). Events stay Debezium JSON so
  * the staging table can keep the before/after images as they were.
+ *
+ * <p>Both sources deserialize with {@link ChangeEventDeserializer}, which adds the connector offset
+ * to the JSON: on MariaDB 11.4+ the event position in Debezium's {@code source} block is negative
+ * inside transactions, and only the offset gives every change a usable position and version.
  */
 final class CdcSources {
     private CdcSources() {}
@@ -36,8 +40,9 @@ final class CdcSources {
                     .password(config.get(PipelineOptions.SOURCE_PASSWORD))
                     .serverId(config.get(PipelineOptions.SOURCE_SERVER_ID))
                     .serverTimeZone(config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE))
-                    .startupOptions(org.apache.flink.cdc.connectors.mysql.table.StartupOptions.initial())
-                    .deserializer(new JsonDebeziumDeserializationSchema())
+                    .startupOptions(
+                            org.apache.flink.cdc.connectors.mysql.table.StartupOptions.initial())
+                    .deserializer(new ChangeEventDeserializer())
                     .build();
         }
         String schema = config.get(PipelineOptions.SOURCE_SCHEMA);
@@ -46,7 +51,8 @@ final class CdcSources {
             qualified[i] = schema + "." + tables[i];
         }
         Properties debezium = new Properties();
-        // the CDC user owns no tables, so it cannot create a publication: use the one sql/source made
+        // the CDC user owns no tables, so it cannot create a publication: use the one that
+        // sql/source/postgres made
         debezium.setProperty("publication.name", SourceSchema.PUBLICATION);
         debezium.setProperty("publication.autocreate.mode", "disabled");
         return PostgresIncrementalSource.<String>builder()
@@ -62,7 +68,7 @@ final class CdcSources {
                 .serverTimeZone(config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE))
                 .startupOptions(StartupOptions.initial())
                 .debeziumProperties(debezium)
-                .deserializer(new JsonDebeziumDeserializationSchema())
+                .deserializer(new ChangeEventDeserializer())
                 .build();
     }
 }

@@ -1,0 +1,295 @@
+package io.streamwarehouse.local.customer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamwarehouse.customer.ChangeSimulator.Kind;
+import io.streamwarehouse.customer.ChangeSimulator.SimulatedChange;
+import io.streamwarehouse.customer.SakilaSampleData;
+import io.streamwarehouse.local.customer.DimensionRows.DimRow;
+import io.streamwarehouse.local.services.PostgresExtension;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the customer-dimension job must do for any source: one pipeline per class, followed through
+ * the initial snapshot, a stream of changes, and a cancel and restore from the retained checkpoint
+ * in the middle of the stream. The methods run in order and share the pipeline, because starting
+ * the job and snapshotting the sample is the expensive part.
+ *
+ * <p>The oracle is the source database itself: after every phase {@code warehouse.dim_customer}
+ * must equal customer LEFT JOIN address LEFT JOIN city LEFT JOIN country, computed by the source
+ * with plain SQL, row for row and attribute for attribute.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(OrderAnnotation.class)
+abstract class CustomerDimensionContract {
+
+    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    protected SakilaSource source;
+    protected CustomerJobRun job;
+    protected SourceChanges changes;
+
+    /** The dimension right after the snapshot, before any change. */
+    protected Map<Integer, DimRow> afterSnapshot;
+
+    /** A fresh source database with the sample loaded and a CDC account. */
+    protected abstract SakilaSource createSource() throws Exception;
+
+    /** Settings the subclass needs on top of source, warehouse and checkpoints. */
+    protected Map<String, String> extraSettings() {
+        return Map.of();
+    }
+
+    @BeforeAll
+    void startJob(@TempDir Path checkpoints) throws Exception {
+        source = createSource();
+        String warehouse = POSTGRES.newDatabase("dim");
+        job =
+                CustomerJobRun.prepare(
+                        CustomerJobRun.merge(
+                                List.of(
+                                        source.config(),
+                                        CustomerJobRun.warehouseSettings(
+                                                POSTGRES.jdbcUrl(warehouse),
+                                                POSTGRES.service().username(),
+                                                POSTGRES.service().password()),
+                                        extraSettings())),
+                        checkpoints);
+        job.start();
+        changes = SourceChanges.on(source, 11);
+    }
+
+    @AfterAll
+    void stopJob() throws Exception {
+        try {
+            if (changes != null) {
+                changes.close();
+            }
+        } finally {
+            if (job != null) {
+                job.close();
+            }
+            afterJob();
+        }
+    }
+
+    /** Cleans up what the job leaves in the source once it no longer runs. */
+    protected void afterJob() {}
+
+    @Test
+    @Order(1)
+    void snapshotFillsTheDimensionWithTheSourceJoin() throws Exception {
+        awaitDimensionEqualsSourceJoin();
+
+        try (Connection w = job.openWarehouse()) {
+            afterSnapshot = DimensionRows.read(w);
+            assertThat(afterSnapshot).hasSize(SakilaSampleData.CUSTOMERS);
+            // Snapshot reads carry version 0, so that any streamed change wins over them.
+            assertThat(afterSnapshot.values()).allMatch(r -> r.sourceVersion() == 0L);
+            assertThat(afterSnapshot.values()).allMatch(r -> r.loadedAt() != null);
+            assertThat(WarehouseChecks.stagedChanges(w)).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void changesKeepTheDimensionEqualToTheSourceJoin() throws Exception {
+        assertThat(afterSnapshot).as("the snapshot phase ran first").isNotNull();
+
+        Instant started = Instant.now();
+        changes.apply(Kind.INSERT_CUSTOMER);
+        changes.apply(Kind.INSERT_CUSTOMER);
+        changes.apply(Kind.UPDATE_NAME);
+        changes.apply(Kind.UPDATE_EMAIL);
+        changes.apply(Kind.MOVE_ADDRESS);
+        changes.applyAny(15);
+        List<Integer> live = changes.liveCustomers();
+        changes.applyTransaction(List.of(live.get(3), live.get(4), live.get(5)));
+        // After the mix, so no later move or second address change hides their effect.
+        SimulatedChange shared = changes.apply(Kind.SHARED_ADDRESS_CHANGE);
+        SimulatedChange rename = changes.apply(Kind.CITY_RENAME);
+        // The proofs below need an address change that really is shared, and a renamed city
+        // that customers live in.
+        assertThat(shared.kind()).isEqualTo(Kind.SHARED_ADDRESS_CHANGE);
+        assertThat(shared.affectedCustomers()).hasSizeGreaterThan(1);
+        assertThat(rename.affectedCustomers()).isNotEmpty();
+        String country = changes.renameCountryOf(rename.affectedCustomers().get(0));
+        changes.apply(Kind.DELETE_CUSTOMER);
+        changes.apply(Kind.DELETE_CUSTOMER);
+
+        // The no-op goes to a sample customer that nothing else touched, so its dimension row
+        // must still be exactly the one the snapshot wrote. A real change follows it: once that
+        // is in the dimension, every load that could have carried an upsert for the no-op was
+        // committed (loads commit in checkpoint order).
+        SimulatedChange last = changes.plan(Kind.UPDATE_EMAIL);
+        int untouched =
+                changes.liveCustomers().stream()
+                        .filter(id -> id <= SakilaSampleData.CUSTOMERS)
+                        .filter(id -> !changes.touched(id))
+                        .filter(id -> !last.affectedCustomers().contains(id))
+                        .findFirst()
+                        .orElseThrow();
+        changes.touchLastUpdate(untouched);
+        changes.apply(last);
+
+        awaitDimensionEqualsSourceJoin();
+
+        try (Connection w = job.openWarehouse()) {
+            Map<Integer, DimRow> dimension = DimensionRows.read(w);
+
+            DimRow noOp = dimension.get(untouched);
+            assertThat(noOp.loadedAt())
+                    .as("customer %d after a change of last_update only", untouched)
+                    .isEqualTo(afterSnapshot.get(untouched).loadedAt());
+            assertThat(noOp.sourceVersion()).isZero();
+            assertThat(stagedNoOps(w, untouched))
+                    .as("the no-op reached the job (staged once, only last_update differs)")
+                    .isEqualTo(1);
+
+            String street = (String) shared.statement().params().get(0);
+            assertThat(shared.affectedCustomers())
+                    .filteredOn(id -> !changes.deletedCustomers().contains(id))
+                    .allSatisfy(
+                            id ->
+                                    assertThat(dimension.get(id).values().values())
+                                            .as("customer %d at the changed shared address", id)
+                                            .contains(street));
+            String city = (String) rename.statement().params().get(0);
+            assertThat(rename.affectedCustomers())
+                    .filteredOn(id -> !changes.deletedCustomers().contains(id))
+                    .allSatisfy(
+                            id ->
+                                    assertThat(dimension.get(id).values().values())
+                                            .as("customer %d in the renamed city", id)
+                                            .contains(city, country));
+
+            assertThat(changes.deletedCustomers())
+                    .hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(
+                            id -> {
+                                DimRow row = dimension.get(id);
+                                assertThat(row.deleted()).isTrue();
+                                // deleted_at is the delete's commit time in the source
+                                assertThat(row.deletedAt()).isAfter(started.minusSeconds(60));
+                                assertThat(row.deletedAt()).isBefore(Instant.now().plusSeconds(60));
+                            });
+        }
+    }
+
+    @Test
+    @Order(3)
+    void restoreFromRetainedCheckpointMidStream() throws Exception {
+        JobID firstRun = job.jobId();
+        changes.applyAny(8);
+        awaitStaged();
+        // These are still on their way through the job when it is cancelled: the restored job
+        // must read them again from the binlog position in the checkpoint.
+        changes.applyAny(8);
+        job.cancel();
+        Path checkpoint = job.latestCheckpoint();
+        changes.applyAny(5); // while no job runs
+
+        JobID secondRun = job.restore(checkpoint);
+        changes.applyAny(5);
+
+        awaitDimensionEqualsSourceJoin();
+        assertThat(secondRun).isNotEqualTo(firstRun);
+        try (Connection w = job.openWarehouse()) {
+            assertThat(stagingLoads(w, secondRun))
+                    .as("the restored job staged what came after its checkpoint")
+                    .isPositive();
+        }
+    }
+
+    /**
+     * Waits until the dimension equals the source join and staging holds exactly the applied
+     * changes, then checks the staging and audit guarantees.
+     */
+    protected void awaitDimensionEqualsSourceJoin() throws Exception {
+        await("dimension equals the source join after:\n" + changes.describe())
+                .atMost(CustomerJobRun.TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            try (Connection w = job.openWarehouse()) {
+                                assertThat(WarehouseChecks.stagedSnapshotReads(w))
+                                        .as("snapshot reads staged")
+                                        .isEqualTo(SakilaSource.SNAPSHOT_ROWS);
+                                assertThat(WarehouseChecks.stagedChanges(w))
+                                        .as("streamed changes staged, by table:operation")
+                                        .isEqualTo(changes.rowChanges());
+                                assertThat(
+                                                DimensionRows.differences(
+                                                        source.joinedCustomers(),
+                                                        DimensionRows.read(w),
+                                                        changes.deletedCustomers()))
+                                        .as("dimension vs. source join")
+                                        .isEmpty();
+                            }
+                        });
+        try (Connection w = job.openWarehouse()) {
+            assertThat(WarehouseChecks.stagingProblems(w)).isEmpty();
+            assertThat(WarehouseChecks.auditProblems(w)).isEmpty();
+        }
+    }
+
+    /** Waits until every change applied so far is staged (so a checkpoint covered it). */
+    private void awaitStaged() {
+        await("changes staged")
+                .atMost(CustomerJobRun.TIMEOUT)
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(
+                        () -> {
+                            try (Connection w = job.openWarehouse()) {
+                                assertThat(WarehouseChecks.stagedChanges(w))
+                                        .isEqualTo(changes.rowChanges());
+                            }
+                        });
+    }
+
+    private static long stagingLoads(Connection w, JobID run) throws Exception {
+        return WarehouseChecks.count(
+                w,
+                "SELECT count(*) FROM audit.load_audit WHERE target_table = '"
+                        + WarehouseChecks.STAGING
+                        + "' AND job_id = '"
+                        + run.toHexString()
+                        + "'");
+    }
+
+    /** Staged updates of the customer whose images differ in last_update only. */
+    private static long stagedNoOps(Connection w, int customerId) throws Exception {
+        try (PreparedStatement ps =
+                w.prepareStatement(
+                        "SELECT count(*) FROM staging.customer_changes"
+                                + " WHERE source_table = 'customer' AND record_key = ?"
+                                + " AND operation = 'u'"
+                                + " AND before_image - 'last_update' = after_image - 'last_update'"
+                                + " AND before_image -> 'last_update'"
+                                + " IS DISTINCT FROM after_image -> 'last_update'")) {
+            ps.setString(1, String.valueOf(customerId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.streamwarehouse.local.customer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.jobs.CustomerDimensionJob;
+import io.streamwarehouse.local.flink.LocalCluster;
+import io.streamwarehouse.warehouse.Migrations;
+import io.streamwarehouse.warehouse.WarehouseConnection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
+
+/**
+ * The customer-dimension job as production runs it (same topology, RocksDB, exactly-once
+ * checkpoints retained on cancel), submitted to a Flink mini cluster against a real source and a
+ * real warehouse database. Keeps the job's id across cancel and restore so a test can follow one
+ * logical pipeline through several job runs.
+ */
+final class CustomerJobRun implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    final PipelineConfig config;
+    final WarehouseConnection warehouse;
+    private final Path checkpoints;
+    private final LocalCluster cluster;
+    private JobID jobId;
+
+    private CustomerJobRun(PipelineConfig config, Path checkpoints, LocalCluster cluster) {
+        this.config = config;
+        this.warehouse = WarehouseConnection.from(config);
+        this.checkpoints = checkpoints;
+        this.cluster = cluster;
+    }
+
+    /**
+     * Migrates the warehouse and starts a mini cluster; the job is not submitted yet.
+     *
+     * @param settings source, warehouse and any other settings; checkpoint ones are added here
+     */
+    static CustomerJobRun prepare(Map<String, String> settings, Path checkpoints) throws Exception {
+        Map<String, String> values = new LinkedHashMap<>(settings);
+        // Short checkpoints: rows become visible one interval after they arrive.
+        values.putIfAbsent("checkpoint.interval", "700 ms");
+        values.put("checkpoint.dir", checkpoints.toUri().toString());
+        PipelineConfig config = PipelineConfig.of(values);
+        Migrations.apply(WarehouseConnection.from(config));
+        // Room for a parallel job, and for a restored one scheduled while the cancelled one still
+        // releases its slots.
+        return new CustomerJobRun(config, checkpoints, LocalCluster.start(0, 4));
+    }
+
+    /** Runs the preflight source check and submits the job from scratch (initial snapshot). */
+    JobID start() throws Exception {
+        jobId = cluster.submit(new CustomerDimensionJob(), config, null);
+        awaitStatus(JobStatus.RUNNING);
+        return jobId;
+    }
+
+    /** Submits the job again, restoring the state of a retained checkpoint. */
+    JobID restore(Path checkpoint) throws Exception {
+        jobId = cluster.submit(new CustomerDimensionJob(), config, checkpoint.toUri().toString());
+        awaitStatus(JobStatus.RUNNING);
+        return jobId;
+    }
+
+    JobID jobId() {
+        return jobId;
+    }
+
+    /** Cancels the running job as an operator would (its last checkpoint is retained). */
+    void cancel() throws Exception {
+        cluster.miniCluster().cancelJob(jobId).get();
+        awaitStatus(JobStatus.CANCELED);
+    }
+
+    JobStatus status() throws Exception {
+        return cluster.status(jobId);
+    }
+
+    /** The job's latest failure, if a task failed since it was submitted. */
+    Optional<ErrorInfo> failure() throws Exception {
+        return Optional.ofNullable(
+                cluster.miniCluster().getArchivedExecutionGraph(jobId).get().getFailureInfo());
+    }
+
+    /** The newest complete retained checkpoint of the current job ({@code chk-N/_metadata}). */
+    Path latestCheckpoint() throws IOException {
+        Path jobDir = checkpoints.resolve(jobId.toHexString());
+        try (Stream<Path> dirs = Files.list(jobDir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
+                    .filter(d -> Files.exists(d.resolve("_metadata")))
+                    .max(
+                            Comparator.comparingLong(
+                                    d -> Long.parseLong(d.getFileName().toString().substring(4))))
+                    .orElseThrow(
+                            () -> new AssertionError("no retained checkpoint under " + jobDir));
+        }
+    }
+
+    /** Number of the checkpoint in a {@code chk-N} path. */
+    static long checkpointNumber(Path checkpoint) {
+        return Long.parseLong(checkpoint.getFileName().toString().substring(4));
+    }
+
+    Connection openWarehouse() throws SQLException {
+        return warehouse.open();
+    }
+
+    private void awaitStatus(JobStatus expected) {
+        await("job " + jobId + " " + expected)
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(
+                        () -> {
+                            JobStatus status = status();
+                            if (status == JobStatus.FAILED) {
+                                // stop waiting at once, and say why
+                                throw new IllegalStateException(
+                                        "job "
+                                                + jobId
+                                                + " failed: "
+                                                + failure()
+                                                        .map(ErrorInfo::getExceptionAsString)
+                                                        .orElse("no failure recorded"));
+                            }
+                            assertThat(status).isEqualTo(expected);
+                        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (jobId != null && !status().isGloballyTerminalState()) {
+                cluster.miniCluster().cancelJob(jobId).get();
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+
+    /** The warehouse settings of a fresh database on the shared PostgreSQL server. */
+    static Map<String, String> warehouseSettings(String jdbcUrl, String user, String password) {
+        return Map.of(
+                "warehouse.jdbc-url", jdbcUrl,
+                "warehouse.username", user,
+                "warehouse.password", password);
+    }
+
+    static Map<String, String> merge(List<Map<String, String>> parts) {
+        Map<String, String> all = new LinkedHashMap<>();
+        parts.forEach(all::putAll);
+        return all;
+    }
+}
