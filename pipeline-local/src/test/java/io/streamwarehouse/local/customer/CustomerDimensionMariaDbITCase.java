@@ -48,6 +48,10 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
         return Map.of("warehouse.retry-timeout", "1 s");
     }
 
+    /**
+     * A second writer (a backfill, a replay of staging) brings an image older than the stored one:
+     * the stored row stays as it was, and the writer's audit row counts the row as skipped.
+     */
     @Test
     @Order(4)
     void olderChangeDoesNotOverwriteNewerValue() throws Exception {
@@ -58,8 +62,7 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
                             .findFirst()
                             .orElseThrow();
             int id = current.customerId();
-            // A second writer (a backfill, or a replay of staging) brings an image of the row
-            // that is older than the one the job wrote, with another first name.
+            // older than what the job wrote, and with another first name
             Row older = dimensionRow(w, id);
             older.setField("first_name", "STALE " + older.getField("first_name"));
             older.setField("source_version", current.sourceVersion() - 1);
@@ -93,6 +96,12 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
         }
     }
 
+    /**
+     * The staging table disappears for a moment: the writer gives up after its retry timeout, the
+     * task fails, and Flink's restart strategy restores the job from its last checkpoint, which
+     * still holds the load that could not be written. Afterwards every change is staged once, every
+     * audit row exists once, and the dimension equals the join.
+     */
     @Test
     @Order(5)
     void failoverAfterWarehouseOutageLosesAndDuplicatesNothing() throws Exception {

@@ -2,11 +2,13 @@ package io.streamwarehouse.local.customer;
 
 import static org.awaitility.Awaitility.await;
 
+import io.streamwarehouse.customer.EmailPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,7 @@ class CustomerDimensionPostgresITCase extends CustomerDimensionContract {
     private static final Logger LOG =
             LoggerFactory.getLogger(CustomerDimensionPostgresITCase.class);
     private static final String SLOT = "dim_customer_itcase";
+    private static final String EMAIL_KEY = "itcase-email-key";
 
     @Override
     protected SakilaSource createSource() throws Exception {
@@ -34,7 +37,21 @@ class CustomerDimensionPostgresITCase extends CustomerDimensionContract {
      */
     @Override
     protected Map<String, String> extraSettings() {
-        return Map.of("job.parallelism", "2", "customer.state-ttl", "2 s");
+        return Map.of(
+                "job.parallelism", "2",
+                "customer.state-ttl", "2 s",
+                "customer.email-mode", "hashed",
+                "customer.email-hash-key", EMAIL_KEY);
+    }
+
+    /** E-mail addresses are stored as keyed hashes here: the join's, hashed with the same key. */
+    @Override
+    protected Map<Integer, DimensionRows.Values> expectedDimension() throws Exception {
+        EmailPolicy hashed = EmailPolicy.hashed(EMAIL_KEY);
+        Map<Integer, DimensionRows.Values> expected = new TreeMap<>();
+        super.expectedDimension()
+                .forEach((id, values) -> expected.put(id, values.map("email", hashed::apply)));
+        return expected;
     }
 
     /** A slot left behind keeps WAL on the shared server for the rest of the test JVM. */

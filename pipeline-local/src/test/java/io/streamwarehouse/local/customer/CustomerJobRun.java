@@ -112,11 +112,6 @@ final class CustomerJobRun implements AutoCloseable {
         }
     }
 
-    /** Number of the checkpoint in a {@code chk-N} path. */
-    static long checkpointNumber(Path checkpoint) {
-        return Long.parseLong(checkpoint.getFileName().toString().substring(4));
-    }
-
     Connection openWarehouse() throws SQLException {
         return warehouse.open();
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code warehouse.dim_customer} read back over JDBC, and the comparison with the source join.
@@ -44,6 +45,8 @@ final class DimensionRows {
                     "country_id",
                     "country");
 
+    private static final String NULL = "<null>";
+
     private DimensionRows() {}
 
     /** The source attributes of one customer, normalized. */
@@ -54,6 +57,15 @@ final class DimensionRows {
                 values.add(normalize(rs.getObject(firstColumn + i)));
             }
             return new Values(Collections.unmodifiableList(values));
+        }
+
+        /** A copy with one attribute replaced by {@code f} of its value (null stays null). */
+        Values map(String attribute, UnaryOperator<String> f) {
+            List<String> copy = new ArrayList<>(values);
+            int i = ATTRIBUTES.indexOf(attribute);
+            String value = copy.get(i);
+            copy.set(i, value.equals(NULL) ? NULL : f.apply(value));
+            return new Values(Collections.unmodifiableList(copy));
         }
 
         @Override
@@ -161,7 +173,7 @@ final class DimensionRows {
      */
     static String normalize(Object value) {
         if (value == null) {
-            return "<null>";
+            return NULL;
         }
         if (value instanceof Boolean b) {
             return b.toString();
