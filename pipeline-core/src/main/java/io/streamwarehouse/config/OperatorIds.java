@@ -2,8 +2,8 @@ package io.streamwarehouse.config;
 
 /**
  * Stable uids and readable names of every stateful (and every other) operator of both jobs. A
- * savepoint maps state to operators by uid, so these strings must never change once released;
- * the names are what the web UI shows.
+ * savepoint maps state to operators by uid, so these strings must never change once released; the
+ * names are what the web UI shows.
  */
 public enum OperatorIds {
     TURNSTILE_SOURCE("turnstile-kafka-source", "Kafka: turnstile readings"),

@@ -19,9 +19,9 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * The pipeline's settings, layered as the contract says: defaults, then the config file, then
- * {@code --set key=value}, then environment variables ({@code source.password} is read from
- * {@code PIPELINE_SOURCE_PASSWORD}); later layers win. Unknown keys and unparsable values fail at
- * load time with the key named, so a typo never silently falls back to a default.
+ * {@code --set key=value}, then environment variables ({@code source.password} is read from {@code
+ * PIPELINE_SOURCE_PASSWORD}); later layers win. Unknown keys and unparsable values fail at load
+ * time with the key named, so a typo never silently falls back to a default.
  */
 public final class PipelineConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -49,7 +49,8 @@ public final class PipelineConfig implements Serializable {
      * @param sets {@code key=value} overrides from the command line
      * @param environment the process environment; only {@code PIPELINE_*} names are read
      */
-    public static PipelineConfig load(Path file, List<String> sets, Map<String, String> environment) {
+    public static PipelineConfig load(
+            Path file, List<String> sets, Map<String, String> environment) {
         Map<String, String> merged = new LinkedHashMap<>();
         if (file != null) {
             merged.putAll(readFile(file));
@@ -91,8 +92,7 @@ public final class PipelineConfig implements Serializable {
 
     private void validate() {
         Map<String, ConfigOption<?>> known =
-                PipelineOptions.all().stream()
-                        .collect(Collectors.toMap(ConfigOption::key, o -> o));
+                PipelineOptions.all().stream().collect(Collectors.toMap(ConfigOption::key, o -> o));
         for (String key : values.keySet()) {
             if (!known.containsKey(key)) {
                 throw new ConfigException(

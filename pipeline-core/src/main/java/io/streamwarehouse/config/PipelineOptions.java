@@ -16,8 +16,8 @@ import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
- * Every configuration key of the pipeline, typed, with its default and description. The keys are
- * a contract with users and scripts: rename none of them.
+ * Every configuration key of the pipeline, typed, with its default and description. The keys are a
+ * contract with users and scripts: rename none of them.
  */
 public final class PipelineOptions {
     private PipelineOptions() {}
@@ -28,7 +28,8 @@ public final class PipelineOptions {
             key("source.type")
                     .enumType(SourceDialect.class)
                     .defaultValue(SourceDialect.MYSQL)
-                    .withDescription("Source database of the customer dimension: mysql or postgres.");
+                    .withDescription(
+                            "Source database of the customer dimension: mysql or postgres.");
 
     public static final ConfigOption<String> SOURCE_HOSTNAME =
             key("source.hostname")
@@ -84,7 +85,8 @@ public final class PipelineOptions {
             key("source.slot-name")
                     .stringType()
                     .defaultValue("dim_customer")
-                    .withDescription("PostgreSQL logical replication slot of this job (one per source).");
+                    .withDescription(
+                            "PostgreSQL logical replication slot of this job (one per source).");
 
     // ---- warehouse ----
 
@@ -205,7 +207,8 @@ public final class PipelineOptions {
             key("customer.email-mode")
                     .enumType(EmailPolicy.Mode.class)
                     .defaultValue(EmailPolicy.Mode.PLAIN)
-                    .withDescription("E-mail in the dimension: plain, masked or hashed (keyed hash).");
+                    .withDescription(
+                            "E-mail in the dimension: plain, masked or hashed (keyed hash).");
 
     public static final ConfigOption<String> CUSTOMER_EMAIL_HASH_KEY =
             key("customer.email-hash-key")
@@ -218,7 +221,8 @@ public final class PipelineOptions {
             key("customer.history")
                     .booleanType()
                     .defaultValue(false)
-                    .withDescription("Also keep SCD Type 2 history in warehouse.dim_customer_history.");
+                    .withDescription(
+                            "Also keep SCD Type 2 history in warehouse.dim_customer_history.");
 
     public static final ConfigOption<Duration> CUSTOMER_STATE_TTL =
             key("customer.state-ttl")
@@ -252,14 +256,12 @@ public final class PipelineOptions {
             key("web.port")
                     .intType()
                     .defaultValue(8081)
-                    .withDescription("Port of the Flink web UI of a local run (0 picks a free one).");
+                    .withDescription(
+                            "Port of the Flink web UI of a local run (0 picks a free one).");
 
     /** Keys whose values are never printed. */
     public static final Set<String> SECRET_KEYS =
-            Set.of(
-                    SOURCE_PASSWORD.key(),
-                    WAREHOUSE_PASSWORD.key(),
-                    CUSTOMER_EMAIL_HASH_KEY.key());
+            Set.of(SOURCE_PASSWORD.key(), WAREHOUSE_PASSWORD.key(), CUSTOMER_EMAIL_HASH_KEY.key());
 
     /** All options, in declaration order, found by reflection so a new option cannot be missed. */
     public static List<ConfigOption<?>> all() {

@@ -59,10 +59,12 @@ public final class CustomerTopology {
                         tables.get(SourceTable.CITY),
                         tables.get(SourceTable.COUNTRY),
                         email);
-        // Customers are never deleted from the join (deletes are soft), so every key's last
-        // message is an insert or update-after; retractions only precede their replacement.
+        // Upsert conversion puts the planner's materializer (keyed by customer_id) behind the
+        // joins: with parallelism > 1 a customer's messages arrive by different paths and a
+        // null-padded left-join row can overtake the real one; the materializer resolves that.
+        // Customers are never deleted (deletes are soft), so a DELETE here is only transient.
         DataStream<Row> upserts =
-                tableEnv.toChangelogStream(dimension)
+                CustomerDimension.toUpsertStream(tableEnv, dimension)
                         .filter(
                                 row ->
                                         row.getKind() == RowKind.INSERT

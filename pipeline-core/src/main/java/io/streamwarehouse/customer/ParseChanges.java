@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses CDC change events. An event that is not a row change of the four captured tables (a
- * schema change, a heartbeat, a table added to the source later) is counted and logged, not
- * staged: the dimension cannot use it, and failing the job on it would stop every load.
+ * Parses CDC change events. An event that is not a row change of the four captured tables (a schema
+ * change, a heartbeat, a table added to the source later) is counted and logged, not staged: the
+ * dimension cannot use it, and failing the job on it would stop every load.
  */
 public final class ParseChanges extends ProcessFunction<String, CustomerChange> {
     private static final long serialVersionUID = 1L;

@@ -47,7 +47,8 @@ public final class ParseReadings extends ProcessFunction<RawRecord, TurnstileRea
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<TurnstileReading> out) {
-        ParseResult result = parser.parse(record.topic, record.partition, record.offset, record.value);
+        ParseResult result =
+                parser.parse(record.topic, record.partition, record.offset, record.value);
         if (result.isOk()) {
             parsed.inc();
             out.collect(result.reading());

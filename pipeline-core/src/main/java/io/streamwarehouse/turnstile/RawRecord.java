@@ -1,9 +1,9 @@
 package io.streamwarehouse.turnstile;
 
 /**
- * A Kafka record exactly as it arrived. The job deserializes nothing at the source: parsing
- * happens in its own operator so a bad record becomes a reject row with its coordinates instead
- * of a deserialization failure that would stop the job.
+ * A Kafka record exactly as it arrived. The job deserializes nothing at the source: parsing happens
+ * in its own operator so a bad record becomes a reject row with its coordinates instead of a
+ * deserialization failure that would stop the job.
  */
 public class RawRecord {
     public String topic;

@@ -8,7 +8,9 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 
-/** Counter readings that were not counted, with both readings; once each per reading and counter. */
+/**
+ * Counter readings that were not counted, with both readings; once each per reading and counter.
+ */
 public final class AnomalyWriter extends UpsertWriter<CounterAnomaly> {
     private static final long serialVersionUID = 1L;
 

@@ -19,12 +19,12 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The exactly-once warehouse writer (a write-ahead sink). Rows are buffered until a checkpoint
- * is taken; the buffer then becomes a {@link Load} held in checkpointed state, and only when the
+ * The exactly-once warehouse writer (a write-ahead sink). Rows are buffered until a checkpoint is
+ * taken; the buffer then becomes a {@link Load} held in checkpointed state, and only when the
  * checkpoint completes is it written, in one transaction with its audit row. A failure before that
  * replays the rows from the sources; a failure after it finds the audit row and skips the load; a
- * restore commits the loads its checkpoint still held, since their checkpoint did complete. So
- * each row reaches PostgreSQL once, and each audit row exists once.
+ * restore commits the loads its checkpoint still held, since their checkpoint did complete. So each
+ * row reaches PostgreSQL once, and each audit row exists once.
  *
  * <p>Rows become visible one checkpoint interval after they arrive. Requires checkpointing.
  */

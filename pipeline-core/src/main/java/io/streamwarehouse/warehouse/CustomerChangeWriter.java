@@ -49,6 +49,8 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
 
     @Override
     public Instant eventTime(CustomerChange change) {
-        return change.sourceTsMillis() == null ? null : Instant.ofEpochMilli(change.sourceTsMillis());
+        return change.sourceTsMillis() == null
+                ? null
+                : Instant.ofEpochMilli(change.sourceTsMillis());
     }
 }

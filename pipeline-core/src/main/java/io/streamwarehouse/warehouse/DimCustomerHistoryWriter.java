@@ -18,8 +18,19 @@ public final class DimCustomerHistoryWriter implements TableWriter<Row> {
     private static final long serialVersionUID = 1L;
 
     private static final String[] ATTRIBUTES = {
-        "store_id", "first_name", "last_name", "email", "active", "address_id", "address",
-        "district", "postal_code", "phone", "city", "country", "is_deleted"
+        "store_id",
+        "first_name",
+        "last_name",
+        "email",
+        "active",
+        "address_id",
+        "address",
+        "district",
+        "postal_code",
+        "phone",
+        "city",
+        "country",
+        "is_deleted"
     };
 
     private static final String CLOSE =
@@ -30,8 +41,8 @@ public final class DimCustomerHistoryWriter implements TableWriter<Row> {
 
     /**
      * The join refines a version before it settles (a customer read before its address in the
-     * snapshot is emitted once without and once with it, both at the same version): the current
-     * row of the same version is corrected in place instead of becoming history.
+     * snapshot is emitted once without and once with it, both at the same version): the current row
+     * of the same version is corrected in place instead of becoming history.
      */
     private static final String REFINE;
 

@@ -11,16 +11,33 @@ import org.apache.flink.types.Row;
 
 /**
  * The Type 1 customer dimension. The upsert only applies a row whose source version is not older
- * than the stored one, so a replayed or backfilled older change never overwrites a newer value,
- * and an identical rewrite is skipped.
+ * than the stored one, so a replayed or backfilled older change never overwrites a newer value, and
+ * an identical rewrite is skipped.
  */
 public final class DimCustomerWriter extends UpsertWriter<Row> {
     private static final long serialVersionUID = 1L;
 
     static final String[] ATTRIBUTES = {
-        "store_id", "first_name", "last_name", "email", "active", "create_date", "address_id",
-        "address", "address2", "district", "postal_code", "phone", "city_id", "city", "country_id",
-        "country", "is_deleted", "deleted_at", "source_version", "source_ts"
+        "store_id",
+        "first_name",
+        "last_name",
+        "email",
+        "active",
+        "create_date",
+        "address_id",
+        "address",
+        "address2",
+        "district",
+        "postal_code",
+        "phone",
+        "city_id",
+        "city",
+        "country_id",
+        "country",
+        "is_deleted",
+        "deleted_at",
+        "source_version",
+        "source_ts"
     };
 
     @Override

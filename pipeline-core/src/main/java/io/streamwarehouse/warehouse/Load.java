@@ -40,7 +40,16 @@ public final class Load<T> implements Serializable {
 
     @Override
     public String toString() {
-        return "Load{" + jobName + "/" + jobId + " checkpoint " + checkpointId + " subtask "
-                + subtask + ", " + rows.size() + " rows}";
+        return "Load{"
+                + jobName
+                + "/"
+                + jobId
+                + " checkpoint "
+                + checkpointId
+                + " subtask "
+                + subtask
+                + ", "
+                + rows.size()
+                + " rows}";
     }
 }

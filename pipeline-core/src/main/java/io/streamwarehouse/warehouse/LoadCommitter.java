@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a {@link Load} to the warehouse in one transaction together with its audit row. The
- * audit row's primary key (job run, table, checkpoint, subtask) is the commit marker: if it already
+ * Applies a {@link Load} to the warehouse in one transaction together with its audit row. The audit
+ * row's primary key (job run, table, checkpoint, subtask) is the commit marker: if it already
  * exists the load was applied before (a restore replayed it) and nothing is written again. Lost
  * connections are retried with exponential backoff until {@code warehouse.retry-timeout}; then the
  * error is thrown and Flink fails over, keeping the load in checkpointed state.

@@ -14,7 +14,8 @@ class OptionsTableTest {
         String begin = "<!-- options:begin -->\n";
         String end = "<!-- options:end -->";
         assertThat(readme).contains(begin).contains(end);
-        String inReadme = readme.substring(readme.indexOf(begin) + begin.length(), readme.indexOf(end));
+        String inReadme =
+                readme.substring(readme.indexOf(begin) + begin.length(), readme.indexOf(end));
         assertThat(inReadme)
                 .as("README table is stale: paste the output of ./pipeline config")
                 .isEqualTo(OptionsTable.markdown());

@@ -52,10 +52,15 @@ class PipelineConfigTest {
     void enumValuesUseTheirDocumentedSpelling() {
         PipelineConfig config =
                 PipelineConfig.of(
-                        Map.of("turnstile.format", "producer-csv", "customer.email-mode", "hashed"));
+                        Map.of(
+                                "turnstile.format",
+                                "producer-csv",
+                                "customer.email-mode",
+                                "hashed"));
         assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT))
                 .isEqualTo(RecordFormat.PRODUCER_CSV);
-        assertThat(config.get(PipelineOptions.CUSTOMER_EMAIL_MODE)).isEqualTo(EmailPolicy.Mode.HASHED);
+        assertThat(config.get(PipelineOptions.CUSTOMER_EMAIL_MODE))
+                .isEqualTo(EmailPolicy.Mode.HASHED);
     }
 
     @Test
@@ -86,8 +91,7 @@ class PipelineConfigTest {
     @Test
     void secretsAreMaskedWhenDescribed() {
         PipelineConfig config =
-                PipelineConfig.of(
-                        Map.of("source.password", "hunter2", "warehouse.password", "pw"));
+                PipelineConfig.of(Map.of("source.password", "hunter2", "warehouse.password", "pw"));
         assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("=pw");
         assertThat(config.describe()).containsEntry("source.password", "***");
     }

@@ -21,13 +21,22 @@ import picocli.CommandLine.Parameters;
         description = "Runs one pipeline job on the Flink cluster that executes this jar.")
 public final class JobMain implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "customer-dimension or turnstile-aggregates")
+    @Parameters(
+            index = "0",
+            paramLabel = "JOB",
+            description = "customer-dimension or turnstile-aggregates")
     String jobName;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with configuration keys.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file with configuration keys.")
     Path configFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key; repeatable.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Override one key; repeatable.")
     List<String> sets = new ArrayList<>();
 
     public static void main(String[] args) {

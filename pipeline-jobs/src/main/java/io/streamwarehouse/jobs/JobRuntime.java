@@ -8,9 +8,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The runtime settings both jobs share: RocksDB with incremental checkpoints, exactly-once
  * checkpoints retained on cancel (so an upgrade can always start from the last one), exponential
- * restart backoff (an unreachable database or broker is waited out, not hammered), and no
- * generated operator uids (an operator without a stable uid fails at start instead of silently
- * losing its state on the next upgrade).
+ * restart backoff (an unreachable database or broker is waited out, not hammered), and no generated
+ * operator uids (an operator without a stable uid fails at start instead of silently losing its
+ * state on the next upgrade).
  */
 public final class JobRuntime {
     private JobRuntime() {}

@@ -54,7 +54,8 @@ public final class TurnstileAggregatesJob implements PipelineJob {
                         .setGroupId(config.get(PipelineOptions.TURNSTILE_GROUP_ID))
                         .setStartingOffsets(startingOffsets(config))
                         .setDeserializer(new RawRecordDeserializer())
-                        // offsets live in checkpoints; the committed ones are only for lag monitoring
+                        // offsets live in checkpoints; the committed ones are only for lag
+                        // monitoring
                         .setProperty("commit.offsets.on.checkpoint", "true")
                         .setProperty("partition.discovery.interval.ms", "60000");
         if (bounded) {

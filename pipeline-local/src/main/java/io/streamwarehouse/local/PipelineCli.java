@@ -4,8 +4,8 @@ import io.streamwarehouse.local.cli.ConfigCommand;
 import io.streamwarehouse.local.cli.MigrateCommand;
 import io.streamwarehouse.local.cli.ReplayCommand;
 import io.streamwarehouse.local.cli.ReportCommand;
-import io.streamwarehouse.local.cli.SandboxCommand;
 import io.streamwarehouse.local.cli.RunCommand;
+import io.streamwarehouse.local.cli.SandboxCommand;
 import io.streamwarehouse.local.cli.ServicesCommand;
 import io.streamwarehouse.local.cli.SimulateChangesCommand;
 import io.streamwarehouse.local.cli.UserErrors;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         name = "pipeline",
         mixinStandardHelpOptions = true,
         versionProvider = PipelineCli.Version.class,
-        description = "A streaming warehouse on Apache Flink: Sakila customer dimension and MTA turnstile aggregates in PostgreSQL.",
+        description =
+                "A streaming warehouse on Apache Flink: Sakila customer dimension and MTA turnstile aggregates in PostgreSQL.",
         subcommands = {
             SandboxCommand.class,
             ServicesCommand.class,

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
                 "List every configuration key (Markdown table), or with --show the effective values of this invocation (secrets masked).")
 public final class ConfigCommand implements Callable<Integer> {
 
-    @Option(names = "--show", description = "Print the values set by --config, --set and PIPELINE_* variables.")
+    @Option(
+            names = "--show",
+            description = "Print the values set by --config, --set and PIPELINE_* variables.")
     boolean show;
 
     @Mixin ConfigOptions config;

@@ -43,12 +43,14 @@ public final class ReplayCommand implements Callable<Integer> {
             lines = WeeklyFiles.read(WeeklyFiles.expand(input));
         } catch (NoSuchFileException e) {
             throw new UserErrors.UserException(
-                    "no such file or directory: " + input, "pass an MTA weekly file or a folder of them");
+                    "no such file or directory: " + input,
+                    "pass an MTA weekly file or a folder of them");
         }
         String topic = settings.get(PipelineOptions.TURNSTILE_TOPIC);
         System.out.printf("replay: %,d readings from %s to topic %s%n", lines.size(), input, topic);
         try (TopicPublisher publisher =
-                new TopicPublisher(settings.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS), System.out)) {
+                new TopicPublisher(
+                        settings.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS), System.out)) {
             publisher.publish(topic, lines, speedup);
         }
         return 0;

@@ -21,13 +21,17 @@ import picocli.CommandLine.Parameters;
                 "Run one job (customer-dimension or turnstile-aggregates) in a local Flink mini cluster with the web UI, against the configured endpoints. Ctrl-C stops it.")
 public final class RunCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "customer-dimension or turnstile-aggregates")
+    @Parameters(
+            index = "0",
+            paramLabel = "JOB",
+            description = "customer-dimension or turnstile-aggregates")
     String jobName;
 
     @Option(
             names = "--web-port",
             defaultValue = "8081",
-            description = "Port of the Flink web UI; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Port of the Flink web UI; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int webPort;
 
     @Option(
@@ -56,10 +60,13 @@ public final class RunCommand implements Callable<Integer> {
                                         stopped.countDown();
                                     }));
             JobID id = cluster.submit(job, settings, fromSavepoint);
-            System.out.printf("%s running as job %s; web UI: %s%n", job.name(), id, cluster.webUrl());
+            System.out.printf(
+                    "%s running as job %s; web UI: %s%n", job.name(), id, cluster.webUrl());
             JobStatus status;
             do {
-                stopped.await(Duration.ofSeconds(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                stopped.await(
+                        Duration.ofSeconds(1).toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
                 status = cluster.status(id);
             } while (!status.isGloballyTerminalState());
             System.out.printf("%s ended: %s%n", job.name(), status);

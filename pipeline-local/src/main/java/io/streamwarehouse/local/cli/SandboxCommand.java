@@ -45,7 +45,8 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(
             names = "--source",
             defaultValue = "mysql",
-            description = "OLTP source: mysql (MariaDB with binlog) or postgres (default: ${DEFAULT-VALUE}).")
+            description =
+                    "OLTP source: mysql (MariaDB with binlog) or postgres (default: ${DEFAULT-VALUE}).")
     String source;
 
     @Option(
@@ -88,7 +89,8 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(
             names = "--duration",
             defaultValue = "0",
-            description = "Stop by itself after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Stop by itself after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
 
     @Mixin ConfigOptions config;
@@ -103,7 +105,8 @@ public final class SandboxCommand implements Callable<Integer> {
         }
         if (replay != null && !Files.exists(replay)) {
             throw new UserErrors.UserException(
-                    "no such file or directory: " + replay, "pass an MTA weekly file or a folder of them");
+                    "no such file or directory: " + replay,
+                    "pass an MTA weekly file or a folder of them");
         }
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch finished = new CountDownLatch(1);
@@ -157,7 +160,8 @@ public final class SandboxCommand implements Callable<Integer> {
                                 "turnstile.out-of-orderness=1 h",
                                 "source.slot-name=sandbox_dim_customer",
                                 "checkpoint.dir="
-                                        + Files.createTempDirectory("sandbox-checkpoints").toUri()));
+                                        + Files.createTempDirectory("sandbox-checkpoints")
+                                                .toUri()));
 
         LocalCluster cluster = LocalCluster.start(webPort, 8);
         resources.add(cluster);
@@ -179,7 +183,9 @@ public final class SandboxCommand implements Callable<Integer> {
 
         WarehouseProgress progress = new WarehouseProgress(WarehouseConnection.from(settings));
         long deadline =
-                durationSeconds > 0 ? System.nanoTime() + durationSeconds * 1_000_000_000L : Long.MAX_VALUE;
+                durationSeconds > 0
+                        ? System.nanoTime() + durationSeconds * 1_000_000_000L
+                        : Long.MAX_VALUE;
         while (running.get() && System.nanoTime() < deadline) {
             out.printf(
                     "sandbox: customer-dimension %s, turnstile-aggregates %s | %s%n",
@@ -202,7 +208,8 @@ public final class SandboxCommand implements Callable<Integer> {
             }
             List<WeeklyFiles.Line> lines = WeeklyFiles.read(WeeklyFiles.expand(input));
             try (TopicPublisher publisher =
-                    new TopicPublisher(settings.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS), out)) {
+                    new TopicPublisher(
+                            settings.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS), out)) {
                 publisher.publish(settings.get(PipelineOptions.TURNSTILE_TOPIC), lines, speedup);
             }
         } catch (Exception e) {
@@ -211,8 +218,14 @@ public final class SandboxCommand implements Callable<Integer> {
     }
 
     private void simulate(PipelineConfig settings, Map<String, String> env, AtomicBoolean running) {
-        String user = env.getOrDefault(SampleWarehouse.SIMULATOR_USERNAME, settings.get(PipelineOptions.SOURCE_USERNAME));
-        String pass = env.getOrDefault(SampleWarehouse.SIMULATOR_PASSWORD, settings.get(PipelineOptions.SOURCE_PASSWORD));
+        String user =
+                env.getOrDefault(
+                        SampleWarehouse.SIMULATOR_USERNAME,
+                        settings.get(PipelineOptions.SOURCE_USERNAME));
+        String pass =
+                env.getOrDefault(
+                        SampleWarehouse.SIMULATOR_PASSWORD,
+                        settings.get(PipelineOptions.SOURCE_PASSWORD));
         try (Connection connection = SourceConnection.open(settings, user, pass)) {
             connection.setAutoCommit(true);
             ChangeSimulator.fromDatabase(connection, SourceConnection.dialect(settings), 42)

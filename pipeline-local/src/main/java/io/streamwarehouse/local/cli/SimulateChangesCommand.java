@@ -30,7 +30,8 @@ public final class SimulateChangesCommand implements Callable<Integer> {
     @Option(
             names = "--count",
             defaultValue = "0",
-            description = "Stop after this many changes; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Stop after this many changes; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
     int count;
 
     @Option(
@@ -45,7 +46,10 @@ public final class SimulateChangesCommand implements Callable<Integer> {
                     "Source user allowed to write (default: PIPELINE_SIMULATOR_USERNAME, else source.username).")
     String username;
 
-    @Option(names = "--password", description = "Its password (default: PIPELINE_SIMULATOR_PASSWORD, else source.password).")
+    @Option(
+            names = "--password",
+            description =
+                    "Its password (default: PIPELINE_SIMULATOR_PASSWORD, else source.password).")
     String password;
 
     @Mixin ConfigOptions config;
@@ -83,7 +87,8 @@ public final class SimulateChangesCommand implements Callable<Integer> {
                                 }));
         try (Connection connection = SourceConnection.open(settings, user, pass)) {
             connection.setAutoCommit(true);
-            ChangeSimulator simulator = ChangeSimulator.fromDatabase(
+            ChangeSimulator simulator =
+                    ChangeSimulator.fromDatabase(
                             connection, SourceConnection.dialect(settings), seed);
             System.out.printf(
                     "simulate-changes: %.1f changes/s against %s as %s%n",

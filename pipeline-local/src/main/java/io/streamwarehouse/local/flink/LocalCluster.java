@@ -21,9 +21,9 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * A Flink mini cluster with the web UI, in this JVM, that runs the product's jobs exactly as a
- * real cluster would run them (same topology, RocksDB, checkpoints), so {@code ./pipeline run}
- * and the sandbox show what production shows.
+ * A Flink mini cluster with the web UI, in this JVM, that runs the product's jobs exactly as a real
+ * cluster would run them (same topology, RocksDB, checkpoints), so {@code ./pipeline run} and the
+ * sandbox show what production shows.
  */
 public final class LocalCluster implements AutoCloseable {
     private final MiniCluster miniCluster;

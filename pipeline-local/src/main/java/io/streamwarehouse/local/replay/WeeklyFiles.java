@@ -20,10 +20,10 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads MTA weekly turnstile files (plain or gzip; MTA's 11-column layout, or the 12-column
- * pandas export with a leading row index) into records in reading-time order. The files are
- * sorted by turnstile, not by time, so publishing them as they are would make every turnstile's
- * week arrive at once and hold the watermark back.
+ * Reads MTA weekly turnstile files (plain or gzip; MTA's 11-column layout, or the 12-column pandas
+ * export with a leading row index) into records in reading-time order. The files are sorted by
+ * turnstile, not by time, so publishing them as they are would make every turnstile's week arrive
+ * at once and hold the watermark back.
  */
 public final class WeeklyFiles {
     private WeeklyFiles() {}
@@ -49,8 +49,8 @@ public final class WeeklyFiles {
 
     /**
      * All lines of the files, headers dropped, in reading-time order. Lines that do not parse are
-     * kept, at the end and without a key, so the job rejects them visibly instead of them
-     * vanishing here.
+     * kept, at the end and without a key, so the job rejects them visibly instead of them vanishing
+     * here.
      */
     public static List<Line> read(List<Path> files) throws IOException {
         TurnstileParser parser =

@@ -151,14 +151,18 @@ public final class WarehouseReport {
             int columns = rs.getMetaData().getColumnCount();
             html.append("<table><tr>");
             for (int i = 1; i <= columns; i++) {
-                html.append("<th>").append(escape(rs.getMetaData().getColumnLabel(i))).append("</th>");
+                html.append("<th>")
+                        .append(escape(rs.getMetaData().getColumnLabel(i)))
+                        .append("</th>");
             }
             html.append("</tr>");
             while (rs.next()) {
                 html.append("<tr>");
                 for (int i = 1; i <= columns; i++) {
                     Object value = rs.getObject(i);
-                    html.append("<td>").append(escape(value == null ? "" : value.toString())).append("</td>");
+                    html.append("<td>")
+                            .append(escape(value == null ? "" : value.toString()))
+                            .append("</td>");
                 }
                 html.append("</tr>");
             }
@@ -167,6 +171,9 @@ public final class WarehouseReport {
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Makes started services ready for the pipeline: the Sakila-shaped source tables with the
- * generated sample data, the migrated warehouse and the turnstile topic. Idempotent, so a
- * second run against the same services changes nothing.
+ * Makes started services ready for the pipeline: the Sakila-shaped source tables with the generated
+ * sample data, the migrated warehouse and the turnstile topic. Idempotent, so a second run against
+ * the same services changes nothing.
  */
 public final class SampleWarehouse {
     public static final String SOURCE_DATABASE = "sakila";
@@ -49,7 +49,9 @@ public final class SampleWarehouse {
         env.put(SIMULATOR_PASSWORD, postgres.password());
     }
 
-    /** @return the pipeline settings for these services, as environment variables */
+    /**
+     * @return the pipeline settings for these services, as environment variables
+     */
     public static Map<String, String> provision(LocalServices services) throws Exception {
         Map<String, String> env = services.environment(SOURCE_DATABASE, WAREHOUSE_DATABASE);
         if (services.mariaDbIfStarted().isPresent()) {

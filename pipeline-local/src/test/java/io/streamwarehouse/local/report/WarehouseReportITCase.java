@@ -53,7 +53,8 @@ class WarehouseReportITCase {
                 .contains("23 ST (6)")
                 .doesNotContain("BEACH 98 ST")
                 .contains("<td>Japan</td><td>2</td>")
-                .contains("<td>customer-dimension</td><td>warehouse.dim_customer</td><td>1</td><td>3</td>")
+                .contains(
+                        "<td>customer-dimension</td><td>warehouse.dim_customer</td><td>1</td><td>3</td>")
                 .doesNotContain("<script")
                 .doesNotContain("http://", "https://");
     }

@@ -65,7 +65,13 @@ class CustomerHistoryITCase {
         try (LoadCommitter<Row> committer =
                 new LoadCommitter<>(warehouse, new DimCustomerHistoryWriter())) {
             committer.commit(
-                    new Load<>("history-test", "job", ++checkpoint, 0, 0L, new ArrayList<>(List.of(row))));
+                    new Load<>(
+                            "history-test",
+                            "job",
+                            ++checkpoint,
+                            0,
+                            0L,
+                            new ArrayList<>(List.of(row))));
         }
     }
 
