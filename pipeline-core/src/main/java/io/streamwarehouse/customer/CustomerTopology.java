@@ -6,6 +6,7 @@ import static io.streamwarehouse.config.OperatorIds.CUSTOMER_PARSE;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.config.PlannerUids;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -63,16 +64,17 @@ public final class CustomerTopology {
         // joins: with parallelism > 1 a customer's messages arrive by different paths and a
         // null-padded left-join row can overtake the real one; the materializer resolves that.
         // Customers are never deleted (deletes are soft), so a DELETE here is only transient.
+        DataStream<Row> changelog = CustomerDimension.toUpsertStream(tableEnv, dimension);
+        // the joins' state must map onto the same operators after a restore in any JVM
+        PlannerUids.pin(changelog.getTransformation(), CUSTOMER_DIMENSION_ROWS.uid);
         DataStream<Row> upserts =
-                CustomerDimension.toUpsertStream(tableEnv, dimension)
+                changelog
                         .filter(
                                 row ->
                                         row.getKind() == RowKind.INSERT
                                                 || row.getKind() == RowKind.UPDATE_AFTER)
                         .uid(CUSTOMER_DIMENSION_ROWS.uid)
                         .name(CUSTOMER_DIMENSION_ROWS.displayName);
-        // the joins' state must map onto the same operators after a restore in any JVM
-        PlannerUids.pin(upserts.getTransformation(), CUSTOMER_DIMENSION_ROWS.uid);
         return new Outputs(changes, upserts);
     }
 }

@@ -9,17 +9,11 @@ import static io.streamwarehouse.config.OperatorIds.TURNSTILE_WINDOW_ROWS;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.config.PlannerUids;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
@@ -31,8 +25,6 @@ import org.apache.flink.types.Row;
  */
 public final class TurnstileTopology {
     /** The exec node id the planner puts in front of its uids. */
-    private static final Pattern PLANNER_NODE_ID = Pattern.compile("^\\d+_");
-
     private TurnstileTopology() {}
 
     /** Everything the job writes. */
@@ -90,17 +82,9 @@ public final class TurnstileTopology {
                         : TurnstileWindows.tumbling(tableEnv, size);
         Table deltaTable = TurnstileWindows.deltaTable(tableEnv, windowInput);
         DataStream<Row> perTurnstile =
-                toRows(
-                        tableEnv,
-                        windows.perTurnstile(deltaTable),
-                        windowInput,
-                        TURNSTILE_WINDOW_ROWS);
+                toRows(tableEnv, windows.perTurnstile(deltaTable), TURNSTILE_WINDOW_ROWS);
         DataStream<Row> perStation =
-                toRows(
-                        tableEnv,
-                        windows.stationRollup(deltaTable),
-                        windowInput,
-                        STATION_WINDOW_ROWS);
+                toRows(tableEnv, windows.stationRollup(deltaTable), STATION_WINDOW_ROWS);
 
         DataStream<Reject> rejects =
                 readings.getSideOutput(ParseReadings.REJECTS)
@@ -115,64 +99,13 @@ public final class TurnstileTopology {
     private static DataStream<Row> toRows(
             StreamTableEnvironment tableEnv,
             Table table,
-            DataStream<TurnstileDelta> input,
             io.streamwarehouse.config.OperatorIds id) {
         // insert-only: window TVF aggregates emit each window once, when the watermark passes it
         DataStream<Row> rows = tableEnv.toDataStream(table);
-        pinQueryUids(rows.getTransformation(), input.getTransformation(), id.uid);
+        PlannerUids.pin(rows.getTransformation(), id.uid);
         return rows.map(row -> row, TypeInformation.of(Row.class))
                 .returns(rows.getType())
                 .uid(id.uid)
                 .name(id.displayName);
-    }
-
-    /**
-     * Gives the operators the planner made for one query uids that depend only on the query: the
-     * query's own uid, the operator's position in the query (inputs first) and the planner's kind
-     * of transformation ({@code turnstile-window-rows/4-global-window-aggregate}).
-     *
-     * <p>Why: the window aggregates keep their windows in state, and a savepoint maps state to
-     * operators by uid. The planner's own uids ({@code table.exec.uid.generation}) start with an
-     * exec node id from a counter that is global to the JVM ({@code 5_global-window-aggregate}), so
-     * they change whenever anything else was planned first in the same JVM: a second submission
-     * from one client, both jobs built by the sandbox, or jar runs on a session cluster's
-     * JobManager. Such a job could not restore its own checkpoint. Compiled plans would fix the ids
-     * too, but they cannot hold a query that starts and ends in a DataStream.
-     *
-     * <p>Operators upstream of {@code input} are the job's own and keep their uids. A change to the
-     * query changes the positions or kinds, which is right: the planner does not promise compatible
-     * state for a changed query anyway.
-     */
-    static void pinQueryUids(Transformation<?> output, Transformation<?> input, String queryUid) {
-        List<Transformation<?>> inputsFirst = new ArrayList<>();
-        collectInputsFirst(output, input, new HashSet<>(), inputsFirst);
-        int position = 0;
-        for (Transformation<?> t : inputsFirst) {
-            if (!(t instanceof PhysicalTransformation)) {
-                continue; // partitioning only: no operator, no state
-            }
-            position++;
-            String plannerUid = t.getUid();
-            String kind =
-                    plannerUid == null
-                            ? t.getClass().getSimpleName()
-                            : PLANNER_NODE_ID.matcher(plannerUid).replaceFirst("");
-            t.setUid(queryUid + "/" + position + "-" + kind);
-        }
-    }
-
-    private static void collectInputsFirst(
-            Transformation<?> t,
-            Transformation<?> stopAt,
-            Set<Integer> seen,
-            List<Transformation<?>> out) {
-        boolean ours = t.getUid() != null && !PLANNER_NODE_ID.matcher(t.getUid()).find();
-        if (t.getId() == stopAt.getId() || ours || !seen.add(t.getId())) {
-            return;
-        }
-        for (Transformation<?> in : t.getInputs()) {
-            collectInputsFirst(in, stopAt, seen, out);
-        }
-        out.add(t);
     }
 }
