@@ -1,5 +1,6 @@
 package io.streamwarehouse.warehouse;
 
+import io.streamwarehouse.customer.CustomerDimension;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -17,28 +18,11 @@ import org.apache.flink.types.Row;
 public final class DimCustomerWriter extends UpsertWriter<Row> {
     private static final long serialVersionUID = 1L;
 
-    static final String[] ATTRIBUTES = {
-        "store_id",
-        "first_name",
-        "last_name",
-        "email",
-        "active",
-        "create_date",
-        "address_id",
-        "address",
-        "address2",
-        "district",
-        "postal_code",
-        "phone",
-        "city_id",
-        "city",
-        "country_id",
-        "country",
-        "is_deleted",
-        "deleted_at",
-        "source_version",
-        "source_ts"
-    };
+    /** Every dimension column but the key, in the table's order. */
+    static final String[] ATTRIBUTES =
+            CustomerDimension.COLUMNS
+                    .subList(1, CustomerDimension.COLUMNS.size())
+                    .toArray(String[]::new);
 
     @Override
     public String targetTable() {
