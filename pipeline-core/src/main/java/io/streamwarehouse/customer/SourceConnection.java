@@ -34,6 +34,21 @@ public final class SourceConnection {
 
     public static Connection open(PipelineConfig config, String username, String password)
             throws SQLException {
+        // DriverManager only sees drivers of the system class loader; in a job jar on a cluster
+        // the driver must be registered from the user class loader first
+        loadDriver(
+                dialect(config) == SourceDialect.MYSQL
+                        ? "com.mysql.cj.jdbc.Driver"
+                        : "org.postgresql.Driver");
         return DriverManager.getConnection(jdbcUrl(config), username, password);
+    }
+
+    static void loadDriver(String className) {
+        try {
+            Class.forName(className, true, SourceConnection.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(
+                    "JDBC driver " + className + " is not on the classpath", e);
+        }
     }
 }

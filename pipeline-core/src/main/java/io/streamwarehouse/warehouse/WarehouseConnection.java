@@ -35,6 +35,14 @@ public final class WarehouseConnection implements Serializable {
     }
 
     public Connection open() throws SQLException {
+        // register the driver from the job's class loader: DriverManager alone does not see
+        // drivers that arrive inside a job jar
+        try {
+            Class.forName(
+                    "org.postgresql.Driver", true, WarehouseConnection.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("PostgreSQL JDBC driver is not on the classpath", e);
+        }
         Properties properties = new Properties();
         properties.setProperty("user", username);
         properties.setProperty("password", password);

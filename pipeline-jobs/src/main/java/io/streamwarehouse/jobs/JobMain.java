@@ -39,17 +39,22 @@ public final class JobMain implements Callable<Integer> {
             description = "Override one key; repeatable.")
     List<String> sets = new ArrayList<>();
 
-    public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new JobMain());
-        // a failure must reach the cluster client as an exception, not an exit code
-        cli.setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                    throw e;
-                });
-        int code = cli.execute(args);
-        if (code != 0) {
-            throw new IllegalArgumentException("bad job arguments; see the usage above");
+    public static void main(String[] args) throws Exception {
+        JobMain main = new JobMain();
+        CommandLine cli = new CommandLine(main);
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            cli.usage(cli.getErr());
+            throw new IllegalArgumentException("bad job arguments: " + e.getMessage(), e);
         }
+        if (cli.isUsageHelpRequested()) {
+            cli.usage(cli.getOut());
+            return;
+        }
+        // run directly, not through picocli's executor: a failure must reach the cluster client
+        // (and the REST response) as the exception it is
+        main.call();
     }
 
     @Override
