@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -44,7 +45,8 @@ public final class LocalCluster implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, webPort);
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
+        // RocksDB takes its memory from here; both jobs hold a dozen stateful operators
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("1g"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
         MiniCluster cluster =
@@ -99,8 +101,20 @@ public final class LocalCluster implements AutoCloseable {
         return miniCluster;
     }
 
+    /** Cancels running jobs first, so tasks end as cancelled rather than failing on shutdown. */
     @Override
     public void close() throws Exception {
-        miniCluster.close();
+        try {
+            for (var job : miniCluster.listJobs().get(10, TimeUnit.SECONDS)) {
+                if (!job.getJobState().isGloballyTerminalState()) {
+                    miniCluster.cancelJob(job.getJobId()).get(10, TimeUnit.SECONDS);
+                    miniCluster.requestJobResult(job.getJobId()).get(30, TimeUnit.SECONDS);
+                }
+            }
+        } catch (Exception e) {
+            // shutting down anyway: closing the cluster below stops whatever is left
+        } finally {
+            miniCluster.close();
+        }
     }
 }
