@@ -44,7 +44,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineJob job = Jobs.byName(jobName);
+        PipelineJob job;
+        try {
+            job = Jobs.byName(jobName);
+        } catch (IllegalArgumentException e) {
+            throw new UserErrors.UserException(e.getMessage(), "./pipeline run --help");
+        }
         PipelineConfig settings = config.load();
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalCluster cluster = LocalCluster.start(webPort, 4)) {
