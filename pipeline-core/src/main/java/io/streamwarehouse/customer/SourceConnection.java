@@ -3,8 +3,9 @@ package io.streamwarehouse.customer;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
+import java.util.Properties;
 
 /** Plain JDBC access to the configured OLTP source: for checks and for simulated changes. */
 public final class SourceConnection {
@@ -34,21 +35,15 @@ public final class SourceConnection {
 
     public static Connection open(PipelineConfig config, String username, String password)
             throws SQLException {
-        // DriverManager only sees drivers of the system class loader; in a job jar on a cluster
-        // the driver must be registered from the user class loader first
-        loadDriver(
+        Properties credentials = new Properties();
+        credentials.setProperty("user", username);
+        credentials.setProperty("password", password);
+        // the driver is used directly: DriverManager does not see drivers that arrive inside a
+        // job jar on a cluster (they live in the user class loader)
+        Driver driver =
                 dialect(config) == SourceDialect.MYSQL
-                        ? "com.mysql.cj.jdbc.Driver"
-                        : "org.postgresql.Driver");
-        return DriverManager.getConnection(jdbcUrl(config), username, password);
-    }
-
-    static void loadDriver(String className) {
-        try {
-            Class.forName(className, true, SourceConnection.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(
-                    "JDBC driver " + className + " is not on the classpath", e);
-        }
+                        ? new com.mysql.cj.jdbc.Driver()
+                        : new org.postgresql.Driver();
+        return driver.connect(jdbcUrl(config), credentials);
     }
 }

@@ -4,7 +4,6 @@ import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
@@ -35,14 +34,6 @@ public final class WarehouseConnection implements Serializable {
     }
 
     public Connection open() throws SQLException {
-        // register the driver from the job's class loader: DriverManager alone does not see
-        // drivers that arrive inside a job jar
-        try {
-            Class.forName(
-                    "org.postgresql.Driver", true, WarehouseConnection.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("PostgreSQL JDBC driver is not on the classpath", e);
-        }
         Properties properties = new Properties();
         properties.setProperty("user", username);
         properties.setProperty("password", password);
@@ -50,7 +41,13 @@ public final class WarehouseConnection implements Serializable {
         properties.setProperty("connectTimeout", "10");
         properties.setProperty("socketTimeout", "300");
         properties.setProperty("ApplicationName", "streamwarehouse");
-        return DriverManager.getConnection(jdbcUrl, properties);
+        // the driver is used directly: DriverManager does not see drivers that arrive inside a job
+        // jar on a cluster (they live in the user class loader)
+        Connection connection = new org.postgresql.Driver().connect(jdbcUrl, properties);
+        if (connection == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL: " + jdbcUrl, "08001");
+        }
+        return connection;
     }
 
     public String jdbcUrl() {

@@ -2,14 +2,13 @@ package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.customer.ChangeSimulator;
-import io.streamwarehouse.customer.SourceConnection;
 import io.streamwarehouse.jobs.CustomerDimensionJob;
 import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
 import io.streamwarehouse.local.replay.TopicPublisher;
 import io.streamwarehouse.local.replay.WeeklyFiles;
 import io.streamwarehouse.local.sandbox.SampleWarehouse;
+import io.streamwarehouse.local.sandbox.SimulatedChanges;
 import io.streamwarehouse.local.sandbox.WarehouseProgress;
 import io.streamwarehouse.local.services.LocalServices;
 import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
@@ -17,7 +16,6 @@ import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -218,18 +216,8 @@ public final class SandboxCommand implements Callable<Integer> {
     }
 
     private void simulate(PipelineConfig settings, Map<String, String> env, AtomicBoolean running) {
-        String user =
-                env.getOrDefault(
-                        SampleWarehouse.SIMULATOR_USERNAME,
-                        settings.get(PipelineOptions.SOURCE_USERNAME));
-        String pass =
-                env.getOrDefault(
-                        SampleWarehouse.SIMULATOR_PASSWORD,
-                        settings.get(PipelineOptions.SOURCE_PASSWORD));
-        try (Connection connection = SourceConnection.open(settings, user, pass)) {
-            connection.setAutoCommit(true);
-            ChangeSimulator.fromDatabase(connection, SourceConnection.dialect(settings), 42)
-                    .runAtRate(connection, rate, Integer.MAX_VALUE, running::get, change -> {});
+        try {
+            SimulatedChanges.run(settings, env, 42, rate, Integer.MAX_VALUE, running::get, c -> {});
         } catch (Exception e) {
             if (running.get()) {
                 System.err.println("sandbox: simulated changes stopped: " + e.getMessage());

@@ -1,11 +1,9 @@
 package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.customer.ChangeSimulator;
 import io.streamwarehouse.customer.SourceConnection;
 import io.streamwarehouse.local.sandbox.SampleWarehouse;
-import java.sql.Connection;
+import io.streamwarehouse.local.sandbox.SimulatedChanges;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -62,16 +60,12 @@ public final class SimulateChangesCommand implements Callable<Integer> {
             env.putAll(ConfigOptions.readEnvFile(config.envFile));
         }
         env.putAll(System.getenv());
-        String user =
-                firstNonNull(
-                        username,
-                        env.get(SampleWarehouse.SIMULATOR_USERNAME),
-                        settings.get(PipelineOptions.SOURCE_USERNAME));
-        String pass =
-                firstNonNull(
-                        password,
-                        env.get(SampleWarehouse.SIMULATOR_PASSWORD),
-                        settings.get(PipelineOptions.SOURCE_PASSWORD));
+        if (username != null) {
+            env.put(SampleWarehouse.SIMULATOR_USERNAME, username);
+        }
+        if (password != null) {
+            env.put(SampleWarehouse.SIMULATOR_PASSWORD, password);
+        }
         AtomicBoolean running = new AtomicBoolean(true);
         Thread main = Thread.currentThread();
         Runtime.getRuntime()
@@ -85,34 +79,21 @@ public final class SimulateChangesCommand implements Callable<Integer> {
                                         Thread.currentThread().interrupt();
                                     }
                                 }));
-        try (Connection connection = SourceConnection.open(settings, user, pass)) {
-            connection.setAutoCommit(true);
-            ChangeSimulator simulator =
-                    ChangeSimulator.fromDatabase(
-                            connection, SourceConnection.dialect(settings), seed);
-            System.out.printf(
-                    "simulate-changes: %.1f changes/s against %s as %s%n",
-                    rate, SourceConnection.jdbcUrl(settings), user);
-            int applied =
-                    simulator.runAtRate(
-                            connection,
-                            rate,
-                            count <= 0 ? Integer.MAX_VALUE : count,
-                            running::get,
-                            change ->
-                                    System.out.printf(
-                                            "  %-22s %s%n", change.kind(), change.description()));
-            System.out.printf("simulate-changes: %d changes applied%n", applied);
-        }
+        System.out.printf(
+                "simulate-changes: %.1f changes/s against %s as %s%n",
+                rate, SourceConnection.jdbcUrl(settings), SimulatedChanges.user(settings, env));
+        int applied =
+                SimulatedChanges.run(
+                        settings,
+                        env,
+                        seed,
+                        rate,
+                        count <= 0 ? Integer.MAX_VALUE : count,
+                        running::get,
+                        change ->
+                                System.out.printf(
+                                        "  %-22s %s%n", change.kind(), change.description()));
+        System.out.printf("simulate-changes: %d changes applied%n", applied);
         return 0;
-    }
-
-    private static String firstNonNull(String... values) {
-        for (String value : values) {
-            if (value != null && !value.isEmpty()) {
-                return value;
-            }
-        }
-        return null;
     }
 }
