@@ -7,8 +7,7 @@ package io.streamwarehouse.config;
  */
 public enum OperatorIds {
     TURNSTILE_SOURCE("turnstile-kafka-source", "Kafka: turnstile readings"),
-    TURNSTILE_PARSE("turnstile-parse", "Parse + validate readings"),
-    TURNSTILE_WATERMARKS("turnstile-watermarks", "Event time: reading time"),
+    TURNSTILE_PARSE("turnstile-parse", "Readings | rejects"),
     TURNSTILE_DELTAS("turnstile-counter-deltas", "Dedup + counter deltas per turnstile"),
     TURNSTILE_LATE("turnstile-late-rejects", "Late readings -> rejects"),
     TURNSTILE_WINDOW_ROWS("turnstile-window-rows", "Turnstile window rows"),

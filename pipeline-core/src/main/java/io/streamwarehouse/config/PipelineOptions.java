@@ -151,9 +151,9 @@ public final class PipelineOptions {
     public static final ConfigOption<CounterMode> TURNSTILE_COUNTER_MODE =
             key("turnstile.counter-mode")
                     .enumType(CounterMode.class)
-                    .defaultValue(CounterMode.CUMULATIVE)
+                    .noDefaultValue()
                     .withDescription(
-                            "cumulative: ENTRIES/EXITS are register readings turned into deltas; interval: they are already per-interval counts.");
+                            "cumulative: ENTRIES/EXITS are register readings turned into deltas; interval: they are already per-interval counts. Unset: interval for producer-csv, cumulative otherwise.");
 
     public static final ConfigOption<Duration> TURNSTILE_WINDOW =
             key("turnstile.window")
@@ -182,6 +182,13 @@ public final class PipelineOptions {
                     .withDescription(
                             "Readings further apart give no delta; the later one is a new baseline.");
 
+    public static final ConfigOption<Long> TURNSTILE_MAX_INTERVAL_COUNT =
+            key("turnstile.max-interval-count")
+                    .longType()
+                    .defaultValue(48_000L)
+                    .withDescription(
+                            "In interval mode, a count above this in one reading is an anomaly, not counted (at most 2147483647, so sums never overflow).");
+
     public static final ConfigOption<Duration> TURNSTILE_OUT_OF_ORDERNESS =
             key("turnstile.out-of-orderness")
                     .durationType()
@@ -194,6 +201,34 @@ public final class PipelineOptions {
                     .defaultValue(Duration.ZERO)
                     .withDescription(
                             "Readings this much behind the watermark are still counted; later ones are rejected as late.");
+
+    public static final ConfigOption<Duration> TURNSTILE_IDLE_TIMEOUT =
+            key("turnstile.idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "A Kafka partition without records for this long stops holding back the watermark of the others (0: never).");
+
+    public static final ConfigOption<Duration> TURNSTILE_MAX_CLOCK_SKEW =
+            key("turnstile.max-clock-skew")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "Readings dated further ahead of the wall clock are rejected as implausible_time and never reach the watermark.");
+
+    public static final ConfigOption<String> TURNSTILE_EARLIEST_READING_TIME =
+            key("turnstile.earliest-reading-time")
+                    .stringType()
+                    .defaultValue("2000-01-01T00:00")
+                    .withDescription(
+                            "Readings dated before this (ISO local date-time) are rejected as implausible_time.");
+
+    public static final ConfigOption<Integer> TURNSTILE_TOPIC_PARTITIONS =
+            key("turnstile.topic-partitions")
+                    .intType()
+                    .defaultValue(4)
+                    .withDescription(
+                            "Partitions of the turnstile topic that services and the sandbox create; readings are keyed by turnstile.");
 
     public static final ConfigOption<Integer> TURNSTILE_MAX_RECORD_BYTES =
             key("turnstile.max-record-bytes")

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -12,6 +14,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -46,8 +51,16 @@ import org.apache.flink.util.OutputTag;
  *       max-gap and at least one counter counted; an anomalous counter contributes 0. The delta
  *       belongs to the later reading's time.
  *   <li><b>Interval mode.</b> Readings already hold per-interval counts: after ordering and
- *       deduplication each reading is its own delta, with no baseline, gap or anomaly rules.
+ *       deduplication each reading is its own delta, with no baseline or gap rules. A count above
+ *       {@code turnstile.max-interval-count} is an {@code anomaly} (previous value 0, threshold the
+ *       ceiling) and contributes 0, which also keeps every window sum far from overflow.
  * </ol>
+ *
+ * <p>The watermark that decides lateness survives a restore: Flink starts a restored job's
+ * watermarks from nothing, so a reading behind the old watermark would be taken in and differenced
+ * against a baseline already moved past it, into a window already written. The highest watermark
+ * seen is kept in operator state and acts as a floor after a restore, so a restored job rejects
+ * exactly what an uninterrupted one rejects.
  *
  * <p>State: {@code pending} (reading time to reading) holds a reading only until it is committed.
  * {@code baseline} (the last committed reading's time and counters) is removed by an event-time
@@ -61,7 +74,8 @@ import org.apache.flink.util.OutputTag;
  * see the deltas as late.
  */
 public class CounterDeltaFunction
-        extends KeyedProcessFunction<TurnstileKey, TurnstileReading, TurnstileDelta> {
+        extends KeyedProcessFunction<TurnstileKey, TurnstileReading, TurnstileDelta>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<CounterAnomaly> ANOMALIES =
@@ -87,6 +101,12 @@ public class CounterDeltaFunction
 
     private transient MapState<Long, TurnstileReading> pending;
     private transient ValueState<Baseline> baseline;
+
+    /** The highest watermark seen, checkpointed: the floor of the watermark after a restore. */
+    private transient ListState<Long> watermarkState;
+
+    private transient long watermarkFloor = Long.MIN_VALUE;
+    private transient long highestWatermark = Long.MIN_VALUE;
 
     private transient Counter readings;
     private transient Counter duplicates;
@@ -120,6 +140,37 @@ public class CounterDeltaFunction
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermarkState =
+                context.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+        watermarkFloor = Long.MIN_VALUE;
+        highestWatermark = Long.MIN_VALUE;
+        if (context.isRestored()) {
+            // Union state: every subtask sees every subtask's watermark. The lowest is the one
+            // that all of them had passed, whatever the new parallelism.
+            long lowest = Long.MAX_VALUE;
+            for (Long watermark : watermarkState.get()) {
+                lowest = Math.min(lowest, watermark);
+            }
+            watermarkFloor = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
+            highestWatermark = watermarkFloor;
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermarkState.update(List.of(highestWatermark));
+    }
+
+    /** The current watermark, never below the one restored from the checkpoint. */
+    private long watermark(Context ctx) {
+        long watermark = Math.max(watermarkFloor, ctx.timerService().currentWatermark());
+        highestWatermark = Math.max(highestWatermark, watermark);
+        return watermark;
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         pending =
                 getRuntimeContext()
@@ -145,7 +196,7 @@ public class CounterDeltaFunction
             throws Exception {
         readings.inc();
         long time = reading.eventTimeMillis();
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = watermark(ctx);
         if (time + latenessMillis <= watermark) {
             rejectLate(reading, watermark, ctx);
             return;
@@ -165,6 +216,7 @@ public class CounterDeltaFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TurnstileDelta> out)
             throws Exception {
+        watermark(ctx);
         List<Long> due = new ArrayList<>();
         for (Long time : pending.keys()) {
             if (time + latenessMillis <= timestamp) {
@@ -191,7 +243,7 @@ public class CounterDeltaFunction
             TurnstileReading reading, long time, OnTimerContext ctx, Collector<TurnstileDelta> out)
             throws Exception {
         if (rules.mode() == CounterMode.INTERVAL) {
-            emit(new TurnstileDelta(reading, reading.entries, reading.exits), out);
+            countInterval(reading, ctx, out);
             return;
         }
         Baseline last = baseline.value();
@@ -202,7 +254,7 @@ public class CounterDeltaFunction
         if (time <= last.time) {
             // Only reachable when state was restored under a different allowed lateness: the
             // reading can no longer be put in order, which is exactly what "late" means.
-            rejectLate(reading, ctx.timerService().currentWatermark(), ctx);
+            rejectLate(reading, watermark(ctx), ctx);
             return;
         }
         long gapMillis = time - last.time;
@@ -253,6 +305,43 @@ public class CounterDeltaFunction
                     out);
         }
         newBaseline(last, reading, time, ctx);
+    }
+
+    /** Interval mode: the reading is its own delta, each count up to the ceiling. */
+    private void countInterval(
+            TurnstileReading reading, OnTimerContext ctx, Collector<TurnstileDelta> out) {
+        long ceiling = rules.maxIntervalCount();
+        boolean entriesCounted = reading.entries <= ceiling;
+        boolean exitsCounted = reading.exits <= ceiling;
+        if (!entriesCounted) {
+            anomalies.inc();
+            ctx.output(ANOMALIES, intervalAnomaly(ctx, reading, CounterAnomaly.ENTRIES));
+        }
+        if (!exitsCounted) {
+            anomalies.inc();
+            ctx.output(ANOMALIES, intervalAnomaly(ctx, reading, CounterAnomaly.EXITS));
+        }
+        if (entriesCounted || exitsCounted) {
+            emit(
+                    new TurnstileDelta(
+                            reading,
+                            entriesCounted ? reading.entries : 0,
+                            exitsCounted ? reading.exits : 0),
+                    out);
+        }
+    }
+
+    private CounterAnomaly intervalAnomaly(
+            OnTimerContext ctx, TurnstileReading reading, String counter) {
+        return new CounterAnomaly(
+                ctx.getCurrentKey(),
+                reading.readingTime,
+                counter,
+                CounterAnomaly.ANOMALY,
+                reading.readingTime,
+                0,
+                CounterAnomaly.ENTRIES.equals(counter) ? reading.entries : reading.exits,
+                rules.maxIntervalCount());
     }
 
     private void emit(TurnstileDelta delta, Collector<TurnstileDelta> out) {

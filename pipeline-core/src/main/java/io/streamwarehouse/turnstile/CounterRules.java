@@ -1,5 +1,7 @@
 package io.streamwarehouse.turnstile;
 
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.config.PipelineOptions;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,21 +34,40 @@ public final class CounterRules implements Serializable {
      */
     public static final Duration DEFAULT_BASELINE_RETENTION = Duration.ofDays(7);
 
+    /**
+     * {@code turnstile.max-interval-count}: in interval mode, the largest count one reading may
+     * carry; 24 hours at {@code max-per-hour}.
+     */
+    public static final long DEFAULT_MAX_INTERVAL_COUNT = 48_000;
+
+    /** Window sums stay far from 2^63 however many readings a window holds. */
+    private static final long LARGEST_INTERVAL_CEILING = Integer.MAX_VALUE;
+
     private final CounterMode mode;
     private final Duration maxGap;
     private final long maxPerHour;
     private final Duration allowedLateness;
     private final Duration baselineRetention;
+    private final long maxIntervalCount;
 
     private CounterRules(
             CounterMode mode,
             Duration maxGap,
             long maxPerHour,
             Duration allowedLateness,
-            Duration baselineRetention) {
+            Duration baselineRetention,
+            long maxIntervalCount) {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.maxGap = Objects.requireNonNull(maxGap, "maxGap");
         this.maxPerHour = maxPerHour;
+        this.maxIntervalCount = maxIntervalCount;
+        if (maxIntervalCount <= 0 || maxIntervalCount > LARGEST_INTERVAL_CEILING) {
+            throw new IllegalArgumentException(
+                    "turnstile.max-interval-count must be between 1 and "
+                            + LARGEST_INTERVAL_CEILING
+                            + ": "
+                            + maxIntervalCount);
+        }
         this.allowedLateness = Objects.requireNonNull(allowedLateness, "allowedLateness");
         this.baselineRetention = Objects.requireNonNull(baselineRetention, "baselineRetention");
         if (maxGap.isNegative() || maxGap.isZero()) {
@@ -83,46 +104,67 @@ public final class CounterRules implements Serializable {
                 DEFAULT_MAX_GAP,
                 DEFAULT_MAX_PER_HOUR,
                 DEFAULT_ALLOWED_LATENESS,
-                DEFAULT_BASELINE_RETENTION);
+                DEFAULT_BASELINE_RETENTION,
+                DEFAULT_MAX_INTERVAL_COUNT);
     }
 
     /**
-     * Rules from configuration values ({@code turnstile.counter-mode}, {@code turnstile.max-gap},
-     * {@code turnstile.max-per-hour}, {@code turnstile.allowed-lateness}), the retention left at
-     * its default unless that is shorter than the gap.
+     * Rules from the {@code turnstile.*} options, the retention left at its default unless that is
+     * shorter than the gap. The counter mode follows the format unless it is set.
      */
-    public static CounterRules fromConfig(
-            String counterMode, Duration maxGap, long maxPerHour, Duration allowedLateness) {
+    public static CounterRules from(PipelineConfig config) {
+        Duration maxGap = config.get(PipelineOptions.TURNSTILE_MAX_GAP);
         Duration retention =
                 maxGap.compareTo(DEFAULT_BASELINE_RETENTION) > 0
                         ? maxGap
                         : DEFAULT_BASELINE_RETENTION;
         return new CounterRules(
-                CounterMode.fromConfig(counterMode),
+                counterMode(config),
                 maxGap,
-                maxPerHour,
-                allowedLateness,
-                retention);
+                config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR),
+                config.get(PipelineOptions.TURNSTILE_ALLOWED_LATENESS),
+                retention,
+                config.get(PipelineOptions.TURNSTILE_MAX_INTERVAL_COUNT));
+    }
+
+    /**
+     * {@code turnstile.counter-mode}, or the format's own: the original producer sends per-interval
+     * counts, the weekly files register values.
+     */
+    public static CounterMode counterMode(PipelineConfig config) {
+        return config.contains(PipelineOptions.TURNSTILE_COUNTER_MODE)
+                ? config.get(PipelineOptions.TURNSTILE_COUNTER_MODE)
+                : config.get(PipelineOptions.TURNSTILE_FORMAT).counterMode();
     }
 
     public CounterRules withMode(CounterMode mode) {
-        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+        return new CounterRules(
+                mode, maxGap, maxPerHour, allowedLateness, baselineRetention, maxIntervalCount);
     }
 
     public CounterRules withMaxGap(Duration maxGap) {
-        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+        return new CounterRules(
+                mode, maxGap, maxPerHour, allowedLateness, baselineRetention, maxIntervalCount);
     }
 
     public CounterRules withMaxPerHour(long maxPerHour) {
-        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+        return new CounterRules(
+                mode, maxGap, maxPerHour, allowedLateness, baselineRetention, maxIntervalCount);
     }
 
     public CounterRules withAllowedLateness(Duration allowedLateness) {
-        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+        return new CounterRules(
+                mode, maxGap, maxPerHour, allowedLateness, baselineRetention, maxIntervalCount);
     }
 
     public CounterRules withBaselineRetention(Duration baselineRetention) {
-        return new CounterRules(mode, maxGap, maxPerHour, allowedLateness, baselineRetention);
+        return new CounterRules(
+                mode, maxGap, maxPerHour, allowedLateness, baselineRetention, maxIntervalCount);
+    }
+
+    public CounterRules withMaxIntervalCount(long maxIntervalCount) {
+        return new CounterRules(
+                mode, maxGap, maxPerHour, allowedLateness, baselineRetention, maxIntervalCount);
     }
 
     public CounterMode mode() {
@@ -143,6 +185,10 @@ public final class CounterRules implements Serializable {
 
     public Duration baselineRetention() {
         return baselineRetention;
+    }
+
+    public long maxIntervalCount() {
+        return maxIntervalCount;
     }
 
     /**
@@ -167,6 +213,8 @@ public final class CounterRules implements Serializable {
                 + allowedLateness
                 + ", baselineRetention="
                 + baselineRetention
+                + ", maxIntervalCount="
+                + maxIntervalCount
                 + "}";
     }
 }

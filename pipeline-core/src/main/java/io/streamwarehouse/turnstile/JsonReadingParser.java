@@ -83,7 +83,7 @@ final class JsonReadingParser extends AbstractTextParser {
                 ReadingFields.date(
                         text(values, "date"),
                         "date",
-                        DateTimeFormatter.ISO_LOCAL_DATE,
+                        ReadingFields.ISO_DATE,
                         ReadingFields.MTA_DATE);
         LocalTime time =
                 ReadingFields.time(

@@ -1,6 +1,6 @@
 package io.streamwarehouse.turnstile;
 
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -11,10 +11,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Parses raw Kafka records into readings. A record that cannot be used goes to {@link #REJECTS}
- * with its reason and coordinates, and is counted per reason: bad input never fails the job.
+ * Splits what the source parsed ({@link ReadingDeserializer}) into readings and {@link #REJECTS},
+ * counting both, rejects per reason: bad input never fails the job.
  */
-public final class ParseReadings extends ProcessFunction<RawRecord, TurnstileReading> {
+public final class ParseReadings extends ProcessFunction<ParseResult, TurnstileReading> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Reject> REJECTS =
@@ -23,44 +23,34 @@ public final class ParseReadings extends ProcessFunction<RawRecord, TurnstileRea
     public static final String METRIC_PARSED = "turnstileRecordsParsed";
     public static final String METRIC_REJECTED = "turnstileRecordsRejected";
 
-    private final TurnstileParser parser;
-
     private transient Counter parsed;
     private transient Counter rejected;
-    private transient Map<RejectReason, Counter> rejectedByReason;
-
-    public ParseReadings(TurnstileParser parser) {
-        this.parser = parser;
-    }
+    private transient Map<String, Counter> rejectedByReason;
 
     @Override
     public void open(OpenContext openContext) {
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         parsed = metrics.counter(METRIC_PARSED);
         rejected = metrics.counter(METRIC_REJECTED);
-        rejectedByReason = new EnumMap<>(RejectReason.class);
+        rejectedByReason = new HashMap<>();
         MetricGroup byReason = metrics.addGroup("rejectReason");
         for (RejectReason reason : RejectReason.values()) {
-            rejectedByReason.put(reason, byReason.counter(reason.code()));
+            rejectedByReason.put(reason.code(), byReason.counter(reason.code()));
         }
     }
 
     @Override
-    public void processElement(RawRecord record, Context ctx, Collector<TurnstileReading> out) {
-        ParseResult result =
-                parser.parse(record.topic, record.partition, record.offset, record.value);
-        if (result.isOk()) {
+    public void processElement(ParseResult record, Context ctx, Collector<TurnstileReading> out) {
+        if (record.isOk()) {
             parsed.inc();
-            out.collect(result.reading());
+            out.collect(record.reading);
         } else {
-            Reject reject = result.reject();
             rejected.inc();
-            for (RejectReason reason : RejectReason.values()) {
-                if (reason.code().equals(reject.reason)) {
-                    rejectedByReason.get(reason).inc();
-                }
+            Counter byReason = rejectedByReason.get(record.reject.reason);
+            if (byReason != null) {
+                byReason.inc();
             }
-            ctx.output(REJECTS, reject);
+            ctx.output(REJECTS, record.reject);
         }
     }
 }

@@ -3,12 +3,18 @@ package io.streamwarehouse.turnstile;
 import java.util.Objects;
 
 /**
- * Either a reading or a reject. Parsers return this instead of throwing so that one bad record
- * becomes one reject row and never a failed (and endlessly restarting) job.
+ * Either a reading or a reject: what the job's Kafka source emits for every record. Parsers return
+ * this instead of throwing so that one bad record becomes one reject row and never a failed (and
+ * endlessly restarting) job.
+ *
+ * <p>A Flink POJO (public fields, no-arg constructor) because it crosses the source's output: it
+ * must not fall back to Kryo. Exactly one field is set.
  */
-public final class ParseResult {
-    private final TurnstileReading reading;
-    private final Reject reject;
+public class ParseResult {
+    public TurnstileReading reading;
+    public Reject reject;
+
+    public ParseResult() {}
 
     private ParseResult(TurnstileReading reading, Reject reject) {
         this.reading = reading;

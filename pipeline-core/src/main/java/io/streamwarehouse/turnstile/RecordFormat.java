@@ -9,16 +9,26 @@ import java.util.stream.Collectors;
  */
 public enum RecordFormat {
     /** One line of an MTA weekly file (11 fields, or 12 with a leading pandas row index). */
-    MTA_CSV("mta-csv"),
-    /** The original streaming producer: a JSON string literal wrapping a 13-field CSV line. */
-    PRODUCER_CSV("producer-csv"),
+    MTA_CSV("mta-csv", CounterMode.CUMULATIVE),
+    /**
+     * The original streaming producer: a JSON string literal wrapping a 13-field CSV line, whose
+     * ENTRIES and EXITS count since the previous message.
+     */
+    PRODUCER_CSV("producer-csv", CounterMode.INTERVAL),
     /** A JSON object with named fields. */
-    JSON("json");
+    JSON("json", CounterMode.CUMULATIVE);
 
     private final String configName;
+    private final CounterMode counterMode;
 
-    RecordFormat(String configName) {
+    RecordFormat(String configName, CounterMode counterMode) {
         this.configName = configName;
+        this.counterMode = counterMode;
+    }
+
+    /** What the format's counters mean unless {@code turnstile.counter-mode} says otherwise. */
+    public CounterMode counterMode() {
+        return counterMode;
     }
 
     String configName() {

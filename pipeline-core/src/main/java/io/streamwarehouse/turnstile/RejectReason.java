@@ -38,7 +38,26 @@ public enum RejectReason {
     /** A field holds a control character such as NUL: corrupted or binary input. */
     CONTROL_CHARACTER("control_character"),
     /** A field is longer than any real value (see {@code ReadingFields.MAX_FIELD_LENGTH}). */
-    FIELD_TOO_LONG("field_too_long");
+    FIELD_TOO_LONG("field_too_long"),
+    /**
+     * A field holds a character outside printable ASCII once normalised: a look-alike letter (a
+     * Cyrillic {@code А}) or any other text no real MTA value has.
+     */
+    NON_ASCII("non_ascii"),
+    /** A CSV field opens a quote it never closes, or has a quote inside an unquoted value. */
+    BAD_QUOTING("bad_quoting"),
+    /**
+     * The reading time is valid but outside the plausible range: before {@code
+     * turnstile.earliest-reading-time} or more than {@code turnstile.max-clock-skew} ahead of the
+     * wall clock. Such a time must never reach the watermark, where one reading from the year 9999
+     * would make every later reading late.
+     */
+    IMPLAUSIBLE_TIME("implausible_time"),
+    /**
+     * The parser failed in a way no rule foresaw. The record is kept like any other reject rather
+     * than failing the job, which would read it again after every restart.
+     */
+    PARSER_ERROR("parser_error");
 
     private final String code;
 

@@ -31,16 +31,21 @@ public final class TurnstileTime {
     }
 
     /**
-     * Event time and watermarks for parsed readings. Readings of different turnstiles interleave
-     * (replays are sorted by time, but producers and partitions are not), so the watermark trails
-     * the highest reading time by {@code outOfOrderness}; idle partitions must not hold it back
-     * forever, hence the idleness timeout.
+     * Event time and watermarks for the source's records, applied per Kafka partition by the source
+     * itself. Readings of different turnstiles interleave within a partition, so the watermark
+     * trails the partition's highest reading time by {@code outOfOrderness}. A partition that has
+     * sent nothing for {@code idleness} stops holding the others back (zero: never). A reject
+     * carries no event time and never moves the watermark.
      */
-    public static WatermarkStrategy<TurnstileReading> watermarks(
+    public static WatermarkStrategy<ParseResult> watermarks(
             Duration outOfOrderness, Duration idleness) {
-        WatermarkStrategy<TurnstileReading> strategy =
-                WatermarkStrategy.<TurnstileReading>forBoundedOutOfOrderness(outOfOrderness)
-                        .withTimestampAssigner((reading, previous) -> reading.eventTimeMillis());
+        WatermarkStrategy<ParseResult> strategy =
+                WatermarkStrategy.<ParseResult>forBoundedOutOfOrderness(outOfOrderness)
+                        .withTimestampAssigner(
+                                (record, previous) ->
+                                        record.isOk()
+                                                ? record.reading.eventTimeMillis()
+                                                : Long.MIN_VALUE);
         return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
     }
 }

@@ -4,7 +4,6 @@ import static io.streamwarehouse.config.OperatorIds.STATION_WINDOW_ROWS;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_DELTAS;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_LATE;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_PARSE;
-import static io.streamwarehouse.config.OperatorIds.TURNSTILE_WATERMARKS;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_WINDOW_ROWS;
 
 import io.streamwarehouse.config.PipelineConfig;
@@ -34,31 +33,23 @@ public final class TurnstileTopology {
             DataStream<Reject> rejects,
             DataStream<CounterAnomaly> anomalies) {}
 
+    /**
+     * @param records what the Kafka source parsed, with event time and per-partition watermarks
+     *     from {@link ReadingDeserializer#watermarks}
+     */
     public static Outputs build(
-            StreamTableEnvironment tableEnv, DataStream<RawRecord> records, PipelineConfig config) {
-        TurnstileParser parser =
-                config.get(PipelineOptions.TURNSTILE_FORMAT)
-                        .parser(config.get(PipelineOptions.TURNSTILE_MAX_RECORD_BYTES));
+            StreamTableEnvironment tableEnv,
+            DataStream<ParseResult> records,
+            PipelineConfig config) {
         SingleOutputStreamOperator<TurnstileReading> readings =
-                records.process(new ParseReadings(parser))
+                records.process(new ParseReadings())
                         .uid(TURNSTILE_PARSE.uid)
                         .name(TURNSTILE_PARSE.displayName);
 
-        Duration lateness = config.get(PipelineOptions.TURNSTILE_ALLOWED_LATENESS);
-        CounterRules rules =
-                CounterRules.fromConfig(
-                        config.get(PipelineOptions.TURNSTILE_COUNTER_MODE).configName(),
-                        config.get(PipelineOptions.TURNSTILE_MAX_GAP),
-                        config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR),
-                        lateness);
+        CounterRules rules = CounterRules.from(config);
+        Duration lateness = rules.allowedLateness();
         SingleOutputStreamOperator<TurnstileDelta> deltas =
-                readings.assignTimestampsAndWatermarks(
-                                TurnstileTime.watermarks(
-                                        config.get(PipelineOptions.TURNSTILE_OUT_OF_ORDERNESS),
-                                        Duration.ZERO))
-                        .uid(TURNSTILE_WATERMARKS.uid)
-                        .name(TURNSTILE_WATERMARKS.displayName)
-                        .keyBy(new TurnstileKey.Selector())
+                readings.keyBy(new TurnstileKey.Selector())
                         .process(new CounterDeltaFunction(rules))
                         .uid(TURNSTILE_DELTAS.uid)
                         .name(TURNSTILE_DELTAS.displayName);

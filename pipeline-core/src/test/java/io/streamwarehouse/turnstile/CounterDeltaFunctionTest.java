@@ -524,6 +524,81 @@ class CounterDeltaFunctionTest {
     }
 
     @Test
+    void theLatenessWatermarkSurvivesARestoreSoARestoredJobRejectsWhatTheOldOneWould()
+            throws Exception {
+        OperatorSubtaskState snapshot;
+        try (DeltaHarness h = new DeltaHarness(CounterRules.defaults())) {
+            h.send(A002_0000);
+            h.send(A002_0400);
+            h.send(A002_1200);
+            h.watermark("2023-05-27T12:00:00");
+            snapshot = h.harness.snapshot(1L, 1L);
+        }
+        try (DeltaHarness restored = new DeltaHarness(CounterRules.defaults(), snapshot)) {
+            // No watermark has reached the restored operator yet; the 08:00 reading is behind
+            // the one checkpointed, and an uninterrupted run would have rejected it.
+            restored.send(A002_0800);
+            assertThat(restored.late())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.detail).contains("watermark 2023-05-27T12:00"));
+
+            restored.send(
+                    "A002,R051,02-00-00,59 ST,NQR456W,BMT,05/27/2023,16:00:00,REGULAR,2100,1050");
+            restored.watermark("2023-05-27T16:00:00");
+            assertDeltas(restored.deltas()).containsExactly(delta("2023-05-27T16:00", 8, 2));
+
+            restored.watermark("2023-06-03T16:00:00");
+            assertThat(restored.stateEntries()).isZero();
+            assertThat(restored.harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void anIntervalCountAboveTheCeilingIsAnAnomalyAndCountsNothing() throws Exception {
+        CounterRules rules =
+                CounterRules.defaults().withMode(CounterMode.INTERVAL).withMaxIntervalCount(1000);
+        try (DeltaHarness h = new DeltaHarness(rules)) {
+            h.send("A002,R001,02-00-00,Test-Station2,456NQR,BMT,11/21/2025,04:00:00,REGULAR,7,9");
+            h.send(
+                    "A002,R001,02-00-00,Test-Station2,456NQR,BMT,11/21/2025,08:00:00,REGULAR,"
+                            + Long.MAX_VALUE
+                            + ",12");
+            h.send(
+                    "A002,R001,02-00-00,Test-Station2,456NQR,BMT,11/21/2025,12:00:00,REGULAR,"
+                            + Long.MAX_VALUE
+                            + ","
+                            + Long.MAX_VALUE);
+            h.watermark("2025-11-21T12:00:00");
+
+            assertDeltas(h.deltas())
+                    .as("a window summing these could never overflow")
+                    .containsExactly(
+                            delta("2025-11-21T04:00", 7, 9), delta("2025-11-21T08:00", 0, 12));
+            assertThat(h.anomalies())
+                    .extracting(a -> tuple(a.readingTime, a.counter, a.kind, a.threshold))
+                    .containsExactly(
+                            tuple(
+                                    LocalDateTime.parse("2025-11-21T08:00"),
+                                    "ENTRIES",
+                                    "anomaly",
+                                    1000L),
+                            tuple(
+                                    LocalDateTime.parse("2025-11-21T12:00"),
+                                    "ENTRIES",
+                                    "anomaly",
+                                    1000L),
+                            tuple(
+                                    LocalDateTime.parse("2025-11-21T12:00"),
+                                    "EXITS",
+                                    "anomaly",
+                                    1000L));
+            assertThat(h.metric(CounterDeltaFunction.METRIC_ANOMALIES)).isEqualTo(3);
+            assertThat(h.stateEntries()).isZero();
+            assertThat(h.harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
     void metricsCountEveryOutcome() throws Exception {
         try (DeltaHarness h = new DeltaHarness(CounterRules.defaults())) {
             h.send(A002_0000);

@@ -3,7 +3,9 @@ package io.streamwarehouse.turnstile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamwarehouse.config.PipelineConfig;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CounterRulesTest {
@@ -34,16 +36,44 @@ class CounterRulesTest {
     }
 
     @Test
+    void theCounterModeFollowsTheFormatUnlessSet() {
+        assertThat(CounterRules.from(PipelineConfig.of(Map.of())).mode())
+                .isEqualTo(CounterMode.CUMULATIVE);
+        assertThat(
+                        CounterRules.from(
+                                        PipelineConfig.of(
+                                                Map.of("turnstile.format", "producer-csv")))
+                                .mode())
+                .as("the original producer sends per-interval counts")
+                .isEqualTo(CounterMode.INTERVAL);
+        assertThat(
+                        CounterRules.from(
+                                        PipelineConfig.of(
+                                                Map.of(
+                                                        "turnstile.format", "producer-csv",
+                                                        "turnstile.counter-mode", "cumulative")))
+                                .mode())
+                .isEqualTo(CounterMode.CUMULATIVE);
+    }
+
+    @Test
     void configValuesAreValidated() {
         CounterRules fromConfig =
-                CounterRules.fromConfig(
-                        "interval", Duration.ofHours(6), 500, Duration.ofMinutes(5));
+                CounterRules.from(
+                        PipelineConfig.of(
+                                Map.of(
+                                        "turnstile.counter-mode", "interval",
+                                        "turnstile.max-gap", "6 h",
+                                        "turnstile.max-per-hour", "500",
+                                        "turnstile.max-interval-count", "900",
+                                        "turnstile.allowed-lateness", "5 min")));
         assertThat(fromConfig.mode()).isEqualTo(CounterMode.INTERVAL);
         assertThat(fromConfig.maxGap()).isEqualTo(Duration.ofHours(6));
         assertThat(fromConfig.maxPerHour()).isEqualTo(500);
         assertThat(fromConfig.allowedLateness()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(fromConfig.maxIntervalCount()).isEqualTo(900);
         assertThat(
-                        CounterRules.fromConfig("cumulative", Duration.ofDays(10), 1, Duration.ZERO)
+                        CounterRules.from(PipelineConfig.of(Map.of("turnstile.max-gap", "10 d")))
                                 .baselineRetention())
                 .as("never shorter than the gap")
                 .isEqualTo(Duration.ofDays(10));
@@ -54,6 +84,12 @@ class CounterRulesTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CounterRules.defaults().withMaxPerHour(0))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CounterRules.defaults().withMaxIntervalCount(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                        () -> CounterRules.defaults().withMaxIntervalCount(Integer.MAX_VALUE + 1L))
+                .as("a larger ceiling could let window sums overflow")
+                .hasMessageContaining("turnstile.max-interval-count");
         assertThatThrownBy(
                         () -> CounterRules.defaults().withAllowedLateness(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);

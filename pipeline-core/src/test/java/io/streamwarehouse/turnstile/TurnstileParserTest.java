@@ -284,6 +284,91 @@ class TurnstileParserTest {
         assertThat(rejected(JSON, "not json at all").reason).isEqualTo("bad_json");
     }
 
+    // ---- identity fields, quoting and dates ----
+
+    private static final String LINE =
+            "A002,R051,02-00-00,59 ST,NQR456W,BMT,05/27/2023,04:00:00,REGULAR,2049,990";
+
+    private static String withField(int field, String value) {
+        String[] fields = LINE.split(",", -1);
+        fields[field] = value;
+        return String.join(",", fields);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "'59\u00a0ST', no-break space",
+        "'59 \u200bST', zero-width space",
+        "'\ufeff59 ST', byte order mark inside the value",
+        "'59\u2028ST', line separator",
+        "'59  ST', two spaces",
+        "'\uff15\uff19 ST', full-width digits",
+        "'59 S\u00adT', soft hyphen",
+    })
+    void invisibleAndCompatibilityCharactersNeverMakeASecondStation(String station, String what) {
+        TurnstileReading r = ok(MTA, withField(3, station));
+        assertThat(r.station).as(what).isEqualTo("59 ST");
+        assertThat(r.key()).isEqualTo(ok(MTA, LINE).key());
+    }
+
+    @Test
+    void lookAlikeLettersAreRejectedNotGuessedAt() {
+        // Cyrillic A in the booth: looks like A002, is not
+        Reject reject = rejected(MTA, withField(0, "\u0410002"));
+        assertThat(reject.reason).isEqualTo("non_ascii");
+        assertThat(reject.detail).contains("C/A").contains("U+0410");
+        assertThat(rejected(JSON, json("station", "\"59 ST\u00e9\"")).reason)
+                .isEqualTo("non_ascii");
+    }
+
+    @Test
+    void quotedCsvFieldsAreReadAsCsvNeverKeptWithTheirQuotes() {
+        TurnstileReading quoted =
+                ok(
+                        MTA,
+                        "\"A002\",R051,\"02-00-00\",\"59 ST\",NQR456W,BMT,\"05/27/2023\","
+                                + "04:00:00,REGULAR,\"2049\",990");
+        assertThat(quoted.ca).isEqualTo("A002");
+        assertThat(quoted.station).isEqualTo("59 ST");
+        assertThat(quoted.entries).isEqualTo(2049);
+        assertThat(quoted.key()).isEqualTo(ok(MTA, LINE).key());
+
+        TurnstileReading comma = ok(MTA, withField(3, "\"LEXINGTON AV, 53 ST\""));
+        assertThat(comma.station).isEqualTo("LEXINGTON AV, 53 ST");
+
+        assertThat(rejected(MTA, withField(3, "\"59 ST")).reason).isEqualTo("bad_quoting");
+        assertThat(rejected(MTA, withField(3, "59 \"ST\"")).reason).isEqualTo("bad_quoting");
+        assertThat(rejected(MTA, withField(3, "\"59\" ST")).reason).isEqualTo("bad_quoting");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "05/27/+2023, sign",
+        "05/27/-2023, negative year",
+        "05/27/23, two digits where four are expected",
+        "05/27/02023, five digits",
+        "05/27/999999999, nine digits",
+        "+5/27/2023, signed month",
+    })
+    void yearsWithSignsOrTheWrongNumberOfDigitsAreBadDates(String date, String what) {
+        assertThat(rejected(MTA, withField(6, date)).reason).as(what).isEqualTo("bad_date");
+    }
+
+    @Test
+    void jsonDatesTakeFourDigitYearsOnly() {
+        String object =
+                "{\"ca\":\"A002\",\"unit\":\"R051\",\"scp\":\"02-00-00\","
+                        + "\"station\":\"59 ST\",\"linename\":\"NQR456W\","
+                        + "\"division\":\"BMT\",\"date\":\"%s\",\"time\":\"04:00:00\","
+                        + "\"desc\":\"REGULAR\",\"entries\":1,\"exits\":2}";
+        assertThat(ok(JSON, String.format(object, "2023-05-27")).readingTime)
+                .isEqualTo(LocalDateTime.of(2023, 5, 27, 4, 0));
+        assertThat(rejected(JSON, String.format(object, "+999999999-12-31")).reason)
+                .as("the year whose epoch millis overflow")
+                .isEqualTo("bad_date");
+        assertThat(rejected(JSON, String.format(object, "23-05-27")).reason).isEqualTo("bad_date");
+    }
+
     // ---- all formats ----
 
     @Test

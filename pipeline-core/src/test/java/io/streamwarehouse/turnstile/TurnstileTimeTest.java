@@ -30,7 +30,7 @@ class TurnstileTimeTest {
     }
 
     @Test
-    void watermarkStrategyStampsReadingsWithTheirReadingTime() {
+    void watermarkStrategyStampsReadingsWithTheirReadingTimeAndRejectsWithNone() {
         TurnstileReading reading =
                 new TurnstileReading(
                         "A002",
@@ -43,12 +43,16 @@ class TurnstileTimeTest {
                         TurnstileReading.REGULAR,
                         2049,
                         990);
-        TimestampAssigner<TurnstileReading> assigner =
+        TimestampAssigner<ParseResult> assigner =
                 TurnstileTime.watermarks(Duration.ofMinutes(30), Duration.ofMinutes(1))
                         .createTimestampAssigner(null);
 
-        assertThat(assigner.extractTimestamp(reading, Long.MIN_VALUE))
+        assertThat(assigner.extractTimestamp(ParseResult.ok(reading), 17L))
                 .isEqualTo(reading.eventTimeMillis())
                 .isEqualTo(TurnstileTime.toEpochMillis(LocalDateTime.of(2023, 5, 27, 4, 0)));
+        Reject reject = new Reject("t", 0, 1, RejectReason.EMPTY, "no value", new byte[0]);
+        assertThat(assigner.extractTimestamp(ParseResult.rejected(reject), 17L))
+                .as("a reject must never move the watermark")
+                .isEqualTo(Long.MIN_VALUE);
     }
 }

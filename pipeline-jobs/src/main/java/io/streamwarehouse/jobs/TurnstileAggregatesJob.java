@@ -8,8 +8,8 @@ import static io.streamwarehouse.config.OperatorIds.TURNSTILE_WINDOW_SINK;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.turnstile.RawRecord;
-import io.streamwarehouse.turnstile.RawRecordDeserializer;
+import io.streamwarehouse.turnstile.ParseResult;
+import io.streamwarehouse.turnstile.ReadingDeserializer;
 import io.streamwarehouse.turnstile.TurnstileTopology;
 import io.streamwarehouse.warehouse.AnomalyWriter;
 import io.streamwarehouse.warehouse.RejectWriter;
@@ -17,7 +17,6 @@ import io.streamwarehouse.warehouse.StationWindowWriter;
 import io.streamwarehouse.warehouse.TurnstileWindowWriter;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import io.streamwarehouse.warehouse.WarehouseSink;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -48,12 +47,12 @@ public final class TurnstileAggregatesJob implements PipelineJob {
     @Override
     public void build(StreamExecutionEnvironment env, PipelineConfig config) {
         var builder =
-                KafkaSource.<RawRecord>builder()
+                KafkaSource.<ParseResult>builder()
                         .setBootstrapServers(config.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS))
                         .setTopics(config.get(PipelineOptions.TURNSTILE_TOPIC))
                         .setGroupId(config.get(PipelineOptions.TURNSTILE_GROUP_ID))
                         .setStartingOffsets(startingOffsets(config))
-                        .setDeserializer(new RawRecordDeserializer())
+                        .setDeserializer(ReadingDeserializer.from(config))
                         // offsets live in checkpoints; the committed ones are only for lag
                         // monitoring
                         .setProperty("commit.offsets.on.checkpoint", "true")
@@ -61,11 +60,11 @@ public final class TurnstileAggregatesJob implements PipelineJob {
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        DataStream<RawRecord> records =
+        DataStream<ParseResult> records =
                 env.fromSource(
                                 builder.build(),
-                                // event time is the reading time, known only after parsing
-                                WatermarkStrategy.noWatermarks(),
+                                // parsed in the source, so watermarks are per partition
+                                ReadingDeserializer.watermarks(config),
                                 TURNSTILE_SOURCE.displayName)
                         .uid(TURNSTILE_SOURCE.uid);
 

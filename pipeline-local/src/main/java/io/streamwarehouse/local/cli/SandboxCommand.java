@@ -41,6 +41,13 @@ import picocli.CommandLine.Option;
 public final class SandboxCommand implements Callable<Integer> {
 
     @Option(
+            names = "--partitions",
+            description =
+                    "Partitions of the turnstile topic (default: turnstile.topic-partitions, 4);"
+                            + " readings are keyed by turnstile.")
+    Integer partitions;
+
+    @Option(
             names = "--source",
             defaultValue = "mysql",
             description =
@@ -143,7 +150,7 @@ public final class SandboxCommand implements Callable<Integer> {
             LocalServices services =
                     LocalServices.builder().withMariaDb(source.equals("mysql")).start();
             resources.add(services);
-            env.putAll(SampleWarehouse.provision(services));
+            env.putAll(SampleWarehouse.provision(services, partitions));
             if (source.equals("postgres")) {
                 SampleWarehouse.usePostgresSource(services, env);
             }

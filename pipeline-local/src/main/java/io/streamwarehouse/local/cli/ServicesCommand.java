@@ -23,6 +23,13 @@ import picocli.CommandLine.Option;
 public final class ServicesCommand implements Callable<Integer> {
 
     @Option(
+            names = "--partitions",
+            description =
+                    "Partitions of the turnstile topic (default: turnstile.topic-partitions, 4);"
+                            + " readings are keyed by turnstile.")
+    Integer partitions;
+
+    @Option(
             names = "--env-file",
             paramLabel = "FILE",
             description = "Also write the KEY=VALUE lines to this file.")
@@ -64,7 +71,7 @@ public final class ServicesCommand implements Callable<Integer> {
                                     services.close();
                                     stopped.countDown();
                                 }));
-        Map<String, String> env = SampleWarehouse.provision(services);
+        Map<String, String> env = SampleWarehouse.provision(services, partitions);
         String lines =
                 env.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue())

@@ -1,5 +1,6 @@
 package io.streamwarehouse.local.sandbox;
 
+import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
@@ -50,9 +51,12 @@ public final class SampleWarehouse {
     }
 
     /**
+     * @param partitions of the turnstile topic, or null for {@code turnstile.topic-partitions}'s
+     *     default
      * @return the pipeline settings for these services, as environment variables
      */
-    public static Map<String, String> provision(LocalServices services) throws Exception {
+    public static Map<String, String> provision(LocalServices services, Integer partitions)
+            throws Exception {
         Map<String, String> env = services.environment(SOURCE_DATABASE, WAREHOUSE_DATABASE);
         if (services.mariaDbIfStarted().isPresent()) {
             try (Connection source = services.mariaDb().openConnection(SOURCE_DATABASE)) {
@@ -73,7 +77,13 @@ public final class SampleWarehouse {
         }
         if (services.kafkaIfStarted().isPresent()) {
             try {
-                services.kafka().createTopic(TOPIC, 1);
+                services.kafka()
+                        .createTopic(
+                                TOPIC,
+                                partitions != null
+                                        ? partitions
+                                        : PipelineOptions.TURNSTILE_TOPIC_PARTITIONS
+                                                .defaultValue());
             } catch (RuntimeException alreadyThere) {
                 // a second provisioning run finds the topic: nothing to do
             }

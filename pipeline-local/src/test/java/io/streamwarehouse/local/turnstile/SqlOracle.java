@@ -3,6 +3,7 @@ package io.streamwarehouse.local.turnstile;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.turnstile.CounterMode;
+import io.streamwarehouse.turnstile.CounterRules;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -90,8 +91,7 @@ final class SqlOracle {
                         : size;
         long maxPerHour = config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR);
         long maxGap = seconds(config.get(PipelineOptions.TURNSTILE_MAX_GAP));
-        boolean interval =
-                config.get(PipelineOptions.TURNSTILE_COUNTER_MODE) == CounterMode.INTERVAL;
+        boolean interval = CounterRules.counterMode(config) == CounterMode.INTERVAL;
 
         try (Connection c = warehouse.open();
                 Statement s = c.createStatement()) {
