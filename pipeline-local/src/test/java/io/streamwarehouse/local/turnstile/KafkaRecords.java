@@ -51,6 +51,21 @@ final class KafkaRecords implements AutoCloseable {
         return offsets;
     }
 
+    /** Sends records as given (key, explicit partition or none) and returns where each landed. */
+    List<RecordMetadata> sendRecords(List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            sent.add(producer.send(record));
+        }
+        producer.flush();
+        List<RecordMetadata> landed = new ArrayList<>();
+        for (Future<RecordMetadata> f : sent) {
+            landed.add(f.get());
+        }
+        return landed;
+    }
+
     List<Long> sendText(String topic, List<String> values) throws Exception {
         List<byte[]> bytes = new ArrayList<>();
         for (String value : values) {

@@ -20,8 +20,6 @@ import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
@@ -92,7 +90,7 @@ class TurnstileFailoverITCase {
                                 week,
                                 r -> TurnstileWeekGenerator.mtaLine(r, false),
                                 TurnstileRejectsITCase.brokenMtaRecords(),
-                                40)
+                                25)
                         .add(
                                 TurnstileWeekGenerator.mtaLine(
                                         new TurnstileReading(
@@ -139,8 +137,7 @@ class TurnstileFailoverITCase {
             corpus.publish(kafka, topic, chunk);
             first.awaitMoreCheckpoints(2);
             first.cancel();
-            Path retained =
-                    latestRetainedCheckpoint(checkpoints.resolve(first.jobId.toHexString()));
+            Path retained = first.latestRetainedCheckpoint(checkpoints);
             assertThat(incrementalRocksDbStates(retained))
                     .as("keyed state handles of incremental RocksDB checkpoints")
                     .isPositive();
@@ -227,24 +224,6 @@ class TurnstileFailoverITCase {
                 .map(StreamNode::getTransformationUID)
                 .sorted()
                 .toList();
-    }
-
-    /** The newest {@code chk-N} directory with its metadata written: a completed checkpoint. */
-    private static Path latestRetainedCheckpoint(Path jobCheckpoints) throws Exception {
-        try (Stream<Path> dirs = Files.list(jobCheckpoints)) {
-            Optional<Path> latest =
-                    dirs.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                            .filter(p -> Files.exists(p.resolve("_metadata")))
-                            .max(
-                                    Comparator.comparingLong(
-                                            p ->
-                                                    Long.parseLong(
-                                                            p.getFileName()
-                                                                    .toString()
-                                                                    .substring(4))));
-            assertThat(latest).as("a retained checkpoint in %s", jobCheckpoints).isPresent();
-            return latest.get();
-        }
     }
 
     /** Keyed state handles of the checkpoint that an incremental RocksDB backend wrote. */

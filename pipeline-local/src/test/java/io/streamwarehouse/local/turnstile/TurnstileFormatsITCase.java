@@ -110,6 +110,12 @@ class TurnstileFormatsITCase {
         broken.add(producer(f -> String.join(",", Arrays.copyOf(f, 12)), "field_count"));
         broken.add(producer(set(12, "2025-11-31 04:00:12"), "bad_date"));
         broken.add(producer(set(6, "11/21/25"), "bad_date"));
+        broken.add(producer(set(6, "11-21-2025"), "bad_date"));
+        broken.add(producer(set(12, "+2025-11-21 04:00:12"), "bad_date"));
+        // 2099: a valid two-digit year, more than a day ahead of the clock
+        broken.add(producer(set(6, "11-21-99"), "implausible_time"));
+        broken.add(producer(set(0, "\u0410002"), "non_ascii"));
+        broken.add(new Broken<>(line -> utf8("null"), "bad_json"));
         broken.add(producer(set(7, "4 o'clock"), "bad_time"));
         broken.add(producer(set(11, ""), "missing_field"));
         broken.add(producer(set(9, "seven"), "bad_number"));
@@ -117,7 +123,7 @@ class TurnstileFormatsITCase {
         // an escaped NUL is valid JSON and decodes to a NUL character in the station name
         broken.add(producer(set(3, "Test-Station\u00001"), "control_character"));
         Corpus corpus =
-                new Corpus(4096).interleave(lines, ProducerMessageGenerator::message, broken, 100);
+                new Corpus(4096).interleave(lines, ProducerMessageGenerator::message, broken, 80);
         try (KafkaRecords kafka = new KafkaRecords(KAFKA.bootstrapServers())) {
             corpus.publish(kafka, topic);
         }
@@ -189,13 +195,28 @@ class TurnstileFormatsITCase {
                         j -> j.replaceFirst("\"division\":\"", "\"division\":\"\\\\u0000"),
                         "control_character"));
         broken.add(new Broken<>(r -> utf8(TurnstileWeekGenerator.mtaLine(r, false)), "bad_json"));
+        broken.add(new Broken<>(r -> utf8("42"), "bad_json"));
+        broken.add(
+                json(
+                        j -> j.replaceFirst("\"date\":\"[^\"]*\"", "\"date\":\"+999999999-12-31\""),
+                        "bad_date"));
+        broken.add(
+                json(
+                        j -> j.replaceFirst("\"date\":\"[^\"]*\"", "\"date\":\"9999-12-31\""),
+                        "implausible_time"));
+        broken.add(
+                json(
+                        j -> j.replaceFirst("\"entries\":\\d+", "\"entries\":99999999999999999999"),
+                        "bad_number"));
+        broken.add(
+                json(j -> j.replaceFirst("\"station\":\"", "\"station\":\"\u0421"), "non_ascii"));
         // valid JSON, but no UTF-8 text: the driver would write it as '?'
         broken.add(
                 json(
                         j -> j.replaceFirst("\"linename\":\"", "\"linename\":\"\\\\ud800"),
                         "not_utf8"));
         Corpus corpus =
-                new Corpus(4096).interleave(week, TurnstileWeekGenerator::jsonObject, broken, 80);
+                new Corpus(4096).interleave(week, TurnstileWeekGenerator::jsonObject, broken, 50);
         try (KafkaRecords kafka = new KafkaRecords(KAFKA.bootstrapServers())) {
             corpus.publish(kafka, topic);
         }

@@ -1,5 +1,7 @@
 package io.streamwarehouse.local.turnstile;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
@@ -7,12 +9,16 @@ import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
@@ -163,6 +169,25 @@ final class TurnstileJobRun {
         RestoredCheckpointStats restored =
                 stats == null ? null : stats.getLatestRestoredCheckpoint();
         return restored == null ? -1 : restored.getCheckpointId();
+    }
+
+    /** The newest {@code chk-N} directory with its metadata written: a completed checkpoint. */
+    Path latestRetainedCheckpoint(Path checkpointDir) throws Exception {
+        Path jobCheckpoints = checkpointDir.resolve(jobId.toHexString());
+        try (Stream<Path> dirs = Files.list(jobCheckpoints)) {
+            Optional<Path> latest =
+                    dirs.filter(p -> p.getFileName().toString().startsWith("chk-"))
+                            .filter(p -> Files.exists(p.resolve("_metadata")))
+                            .max(
+                                    Comparator.comparingLong(
+                                            p ->
+                                                    Long.parseLong(
+                                                            p.getFileName()
+                                                                    .toString()
+                                                                    .substring(4))));
+            assertThat(latest).as("a retained checkpoint in %s", jobCheckpoints).isPresent();
+            return latest.get();
+        }
     }
 
     private ArchivedExecutionGraph graph() throws Exception {

@@ -74,7 +74,12 @@ class TurnstileRejectsITCase {
         bad.add(fixed(utf8(TurnstileWeekGenerator.HEADER), "header"));
         bad.add(line(l -> l.substring(0, l.lastIndexOf(',')), "field_count"));
         bad.add(line(l -> l + ",extra,fields", "field_count"));
-        bad.add(fixed(utf8("{\"ca\": \"A002\", \"unit\": \"R051\"}"), "field_count"));
+        // JSON on a CSV topic: its quotes open no CSV field
+        bad.add(fixed(utf8("{\"ca\": \"A002\", \"unit\": \"R051\"}"), "bad_quoting"));
+        bad.add(fixed(utf8("{\"ca\": 1}"), "field_count"));
+        bad.add(line(l -> l.replace(',', ';'), "field_count"));
+        bad.add(broken(3, "\"59 ST", "bad_quoting"));
+        bad.add(broken(3, "59 \"ST\"", "bad_quoting"));
         bad.add(broken(9, "74I4835", "bad_number"));
         bad.add(broken(10, "2526.5", "bad_number"));
         bad.add(broken(9, "99999999999999999999", "bad_number"));
@@ -82,6 +87,19 @@ class TurnstileRejectsITCase {
         bad.add(broken(6, "13/45/2023", "bad_date"));
         bad.add(broken(6, "2023-05-27", "bad_date"));
         bad.add(broken(6, "02/30/2023", "bad_date"));
+        bad.add(broken(6, "05/27/+2023", "bad_date"));
+        bad.add(broken(6, "05/27/23", "bad_date"));
+        bad.add(broken(6, "05/27/20233", "bad_date"));
+        bad.add(broken(6, "05/27/999999999", "bad_date"));
+        // valid dates no turnstile ever reported; the first, let through, would carry the
+        // watermark to the year 9999 and make every reading after it late
+        bad.add(broken(6, "12/31/9999", "implausible_time"));
+        bad.add(broken(6, "12/31/1999", "implausible_time"));
+        bad.add(broken(7, "04:00:00.5", "bad_time"));
+        bad.add(broken(10, "1e6", "bad_number"));
+        // look-alikes: a Cyrillic A in the booth, Arabic-Indic digits in a counter
+        bad.add(broken(0, "\u0410002", "non_ascii"));
+        bad.add(broken(9, "\u0663\u0664\u0665", "non_ascii"));
         bad.add(broken(7, "25:00:00", "bad_time"));
         bad.add(broken(7, "3pm", "bad_time"));
         bad.add(broken(8, "AUDIT", "unknown_desc"));
@@ -119,7 +137,7 @@ class TurnstileRejectsITCase {
         for (int i = 0; i < length; i++) {
             text.append((char) ('!' + random.nextInt(90)));
         }
-        return text.toString().replace(",", ";");
+        return text.toString().replace(",", ";").replace('"', '\'');
     }
 
     @Test
@@ -139,7 +157,7 @@ class TurnstileRejectsITCase {
                         .toList();
         Corpus corpus =
                 new Corpus(MAX_RECORD_BYTES)
-                        .interleave(twoDays, TurnstileRejectsITCase::mta, brokenMtaRecords(), 10)
+                        .interleave(twoDays, TurnstileRejectsITCase::mta, brokenMtaRecords(), 7)
                         .add(null, "empty")
                         .add(line("FLUSH", DAY0.plusDays(3).atStartOfDay(), 1000, 1000));
 
