@@ -58,12 +58,13 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
     }
 
     /** One record's outcome; what the source emits for it. */
-    public ParseResult read(String topic, int partition, long offset, byte[] value) {
+    public ParseResult read(String topic, int partition, long offset, byte[] nullable) {
+        // a tombstone is kept as an empty payload, so its reject row has one
+        byte[] value = nullable == null ? new byte[0] : nullable;
         try {
             ParseResult parsed = parser.parse(topic, partition, offset, value);
             return parsed.isOk() ? times.check(parsed.reading(), value) : parsed;
         } catch (RuntimeException | StackOverflowError e) {
-            byte[] raw = value == null ? new byte[0] : value;
             return ParseResult.rejected(
                     new Reject(
                             topic,
@@ -71,7 +72,7 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
                             offset,
                             RejectReason.PARSER_ERROR,
                             e.toString(),
-                            Arrays.copyOf(raw, Math.min(raw.length, maxRecordBytes))));
+                            Arrays.copyOf(value, Math.min(value.length, maxRecordBytes))));
         }
     }
 

@@ -76,7 +76,7 @@ class TurnstileRejectsITCase {
         bad.add(line(l -> l + ",extra,fields", "field_count"));
         // JSON on a CSV topic: its quotes open no CSV field
         bad.add(fixed(utf8("{\"ca\": \"A002\", \"unit\": \"R051\"}"), "bad_quoting"));
-        bad.add(fixed(utf8("{\"ca\": 1}"), "field_count"));
+        bad.add(fixed(utf8("A002,R051,02-00-00"), "field_count"));
         bad.add(line(l -> l.replace(',', ';'), "field_count"));
         bad.add(broken(3, "\"59 ST", "bad_quoting"));
         bad.add(broken(3, "59 \"ST\"", "bad_quoting"));
