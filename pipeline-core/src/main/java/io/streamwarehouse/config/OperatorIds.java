@@ -6,7 +6,7 @@ package io.streamwarehouse.config;
  * names are what the web UI shows.
  */
 public enum OperatorIds {
-    TURNSTILE_SOURCE("turnstile-kafka-source", "Kafka: turnstile readings"),
+    TURNSTILE_SOURCE("turnstile-kafka-source", "Kafka: parse turnstile readings"),
     TURNSTILE_PARSE("turnstile-parse", "Readings | rejects"),
     TURNSTILE_DELTAS("turnstile-counter-deltas", "Dedup + counter deltas per turnstile"),
     TURNSTILE_LATE("turnstile-late-rejects", "Late readings -> rejects"),

@@ -224,7 +224,7 @@ class ClusterOperationsITCase {
         assertThat(status.stdout())
                 .contains(JOB + " (" + job + "): RUNNING")
                 .contains("latest completed: #")
-                .contains("Parse + validate readings")
+                .contains("Readings | rejects")
                 .contains("." + PARSED + " ")
                 .contains(".warehouse.rowsInserted ")
                 .contains(".pendingRecords ");
