@@ -1,6 +1,7 @@
 package io.streamwarehouse.turnstile;
 
 import java.time.LocalDateTime;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A pair of consecutive readings whose difference was not counted, kept for {@code
@@ -23,6 +24,7 @@ public class CounterAnomaly {
     public String station;
 
     /** The later reading's time. */
+    @TypeInfo(TimeTypes.DateTime.class)
     public LocalDateTime readingTime;
 
     /** {@link #ENTRIES} or {@link #EXITS}. */
@@ -31,7 +33,9 @@ public class CounterAnomaly {
     /** {@link #GAP} or {@link #ANOMALY}. */
     public String kind;
 
+    @TypeInfo(TimeTypes.DateTime.class)
     public LocalDateTime previousTime;
+
     public long previousValue;
     public long currentValue;
 

@@ -3,6 +3,7 @@ package io.streamwarehouse.turnstile;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * People counted by one turnstile between two consecutive readings, attributed to the later
@@ -18,9 +19,15 @@ public class TurnstileDelta {
     public String station;
     public String linename;
     public String division;
+
+    @TypeInfo(TimeTypes.Date.class)
     public LocalDate readingDate;
+
     public String description;
+
+    @TypeInfo(TimeTypes.DateTime.class)
     public LocalDateTime deltaTime;
+
     public long entries;
     public long exits;
 

@@ -1,6 +1,7 @@
 package io.streamwarehouse.turnstile;
 
 import java.time.LocalDateTime;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One audit reading of one turnstile, as parsed from a Kafka record.
@@ -25,6 +26,7 @@ public class TurnstileReading {
     public String division;
 
     /** Local New York wall-clock time of the audit, no zone (see {@link TurnstileTime}). */
+    @TypeInfo(TimeTypes.DateTime.class)
     public LocalDateTime readingTime;
 
     /** {@link #REGULAR} or {@link #RECOVR_AUD}. */

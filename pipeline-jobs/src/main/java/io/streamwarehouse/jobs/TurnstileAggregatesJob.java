@@ -46,6 +46,8 @@ public final class TurnstileAggregatesJob implements PipelineJob {
 
     @Override
     public void build(StreamExecutionEnvironment env, PipelineConfig config) {
+        // every record and state type has a Flink serializer; a Kryo fallback fails at start
+        env.getConfig().disableGenericTypes();
         var builder =
                 KafkaSource.<ParseResult>builder()
                         .setBootstrapServers(config.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS))

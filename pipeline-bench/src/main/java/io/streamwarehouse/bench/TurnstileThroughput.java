@@ -1,0 +1,182 @@
+package io.streamwarehouse.bench;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.jobs.TurnstileAggregatesJob;
+import io.streamwarehouse.local.flink.LocalCluster;
+import io.streamwarehouse.local.services.KafkaService;
+import io.streamwarehouse.local.services.PostgresService;
+import io.streamwarehouse.warehouse.Migrations;
+import io.streamwarehouse.warehouse.WarehouseConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The turnstile job end to end against the ceiling of its input: a topic pre-filled with real-week
+ * shaped readings, read once by a plain Kafka consumer and once by the job from the earliest offset
+ * to the end (bounded: the job finishes when every row is committed in PostgreSQL).
+ */
+final class TurnstileThroughput {
+    static final String NAME = "turnstile throughput";
+
+    private final int readings;
+    private final int partitions;
+    private final Map<String, String> settings;
+    private final Path work;
+
+    TurnstileThroughput(int readings, int partitions, Map<String, String> settings, Path work) {
+        this.readings = readings;
+        this.partitions = partitions;
+        this.settings = settings;
+        this.work = work;
+    }
+
+    void run(Report report) throws Exception {
+        List<String> lines = TurnstileReadings.mtaLines(readings);
+        try (KafkaService kafka = KafkaService.start();
+                PostgresService postgres = PostgresService.start()) {
+            String topic = "bench-turnstile";
+            kafka.createTopic(topic, partitions);
+            long start = System.nanoTime();
+            publish(kafka.bootstrapServers(), topic, lines);
+            System.out.printf(
+                    "bench: %,d readings on %d partitions published in %.1f s%n",
+                    lines.size(), partitions, (System.nanoTime() - start) / 1e9);
+
+            double cpu = Cpu.seconds();
+            start = System.nanoTime();
+            long read = consumeAll(kafka.bootstrapServers(), topic, lines.size());
+            double consumerSeconds = (System.nanoTime() - start) / 1e9;
+            double consumerCpu = Cpu.seconds() - cpu;
+            double ceiling = read / consumerSeconds;
+            report.add(NAME, "plain Kafka consumer", ceiling, "records/s", "ceiling");
+            report.add(
+                    NAME,
+                    "plain Kafka consumer per CPU-second",
+                    read / consumerCpu,
+                    "records/CPU-s",
+                    null);
+
+            postgres.createDatabase("bench");
+            Map<String, String> values = new HashMap<>(settings);
+            values.put("warehouse.jdbc-url", postgres.jdbcUrl("bench"));
+            values.put("warehouse.username", postgres.username());
+            values.put("warehouse.password", postgres.password());
+            values.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+            values.put("turnstile.topic", topic);
+            values.put("checkpoint.dir", work.resolve("checkpoints").toUri().toString());
+            PipelineConfig config = PipelineConfig.of(values);
+            Migrations.apply(WarehouseConnection.from(config));
+
+            try (LocalCluster cluster = LocalCluster.start(0, 4)) {
+                cpu = Cpu.seconds();
+                start = System.nanoTime();
+                JobID job = cluster.submit(new TurnstileAggregatesJob(true), config, null);
+                JobResult result =
+                        cluster.miniCluster().requestJobResult(job).get(2, TimeUnit.HOURS);
+                double jobSeconds = (System.nanoTime() - start) / 1e9;
+                double jobCpu = Cpu.seconds() - cpu;
+                if (!result.isSuccess()) {
+                    throw new IllegalStateException("the job failed: " + result);
+                }
+                long rows = count(config, "warehouse.turnstile_window");
+                long stationRows = count(config, "warehouse.station_window");
+                String note =
+                        String.format(
+                                "%,d readings, %d partitions, %s; %,d turnstile and %,d station"
+                                        + " window rows committed; %.1f s from submit",
+                                lines.size(), partitions, settings, rows, stationRows, jobSeconds);
+                report.add(
+                        NAME,
+                        "job end to end",
+                        lines.size() / jobSeconds,
+                        "records/s",
+                        "plain Kafka consumer",
+                        ceiling,
+                        note);
+                report.add(
+                        NAME,
+                        "job per CPU-second (JVM: Flink and broker; PostgreSQL not counted)",
+                        lines.size() / jobCpu,
+                        "records/CPU-s",
+                        null);
+            }
+        }
+    }
+
+    static void publish(String bootstrap, String topic, List<String> lines) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("acks", "all");
+        props.put("linger.ms", "20");
+        props.put("batch.size", String.valueOf(256 * 1024));
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (String line : lines) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                TurnstileReadings.key(line).getBytes(StandardCharsets.UTF_8),
+                                line.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    static long consumeAll(String bootstrap, String topic, long expected) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("enable.auto.commit", "false");
+        long count = 0;
+        long bytes = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> all = new ArrayList<>();
+            consumer.partitionsFor(topic)
+                    .forEach(p -> all.add(new TopicPartition(topic, p.partition())));
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (count < expected && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (var record : records) {
+                    count++;
+                    bytes += record.value().length;
+                }
+            }
+        }
+        if (count < expected) {
+            throw new IllegalStateException("read " + count + " of " + expected + " records");
+        }
+        return bytes > 0 ? count : 0;
+    }
+
+    private static long count(PipelineConfig config, String table) throws Exception {
+        try (Connection c = WarehouseConnection.from(config).open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
