@@ -53,4 +53,10 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
                 ? null
                 : Instant.ofEpochMilli(change.sourceTsMillis());
     }
+
+    /** Many rows per statement: DO NOTHING: a repeated source position is simply skipped. */
+    @Override
+    protected boolean multiRow() {
+        return true;
+    }
 }

@@ -86,11 +86,10 @@ public final class LoadCommitter<T> implements AutoCloseable {
                 LOG.info("{} to {} was committed before; skipped", load, writer.targetTable());
                 return new EnumMap<>(RowOutcome.class);
             }
-            Map<RowOutcome, Long> counts = new EnumMap<>(RowOutcome.class);
+            Map<RowOutcome, Long> counts = writer.writeAll(statements, load.rows);
             Instant min = null;
             Instant max = null;
             for (T row : load.rows) {
-                counts.merge(writer.write(statements, row), 1L, Long::sum);
                 Instant time = writer.eventTime(row);
                 if (time != null) {
                     min = min == null || time.isBefore(min) ? time : min;

@@ -3,6 +3,9 @@ package io.streamwarehouse.warehouse;
 import java.io.Serializable;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How rows of one type are written to one warehouse table. Every write must be idempotent (an
@@ -16,6 +19,20 @@ public interface TableWriter<T> extends Serializable {
 
     /** Writes one row inside the load's transaction. */
     RowOutcome write(Statements statements, T row) throws SQLException;
+
+    /**
+     * Writes a load's rows inside its transaction, in order, and counts what each did. Writers that
+     * can apply many rows per statement override this; the result must be what writing them one by
+     * one would give.
+     */
+    default Map<RowOutcome, Long> writeAll(Statements statements, List<T> rows)
+            throws SQLException {
+        Map<RowOutcome, Long> counts = new EnumMap<>(RowOutcome.class);
+        for (T row : rows) {
+            counts.merge(write(statements, row), 1L, Long::sum);
+        }
+        return counts;
+    }
 
     /** Event time of the row, for the audit row's event-time range; null if it has none. */
     default Instant eventTime(T row) {
