@@ -11,9 +11,14 @@
 #                           for the job's name (PIPELINE_CHECKPOINT_DIR of the JobManager); empty:
 #                           never resume
 #   RESUME_SAVEPOINT_DIR    the cluster's savepoint directory (execution.checkpointing.savepoint-dir)
+#   JOBS                    the jobs to run (default: customer-dimension turnstile-aggregates)
+#   JOB_ARGS                more job arguments for each, split at spaces (--set key=value ...), for a
+#                           cluster whose JobManager environment does not hold every setting
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-RESUME_CHECKPOINT_DIR=${RESUME_CHECKPOINT_DIR-/flink-data/checkpoints/{job}}
+# (a default with braces of its own would end the ${...} early)
+default_checkpoints='/flink-data/checkpoints/{job}'
+RESUME_CHECKPOINT_DIR=${RESUME_CHECKPOINT_DIR-$default_checkpoints}
 RESUME_SAVEPOINT_DIR=${RESUME_SAVEPOINT_DIR-/flink-data/savepoints}
 
 # latest_retained_state JOB: the directory of the newest complete checkpoint (chk-N with its
@@ -53,7 +58,8 @@ until overview=$(rest GET /overview 2>/dev/null) && [[ $(json 'd["taskmanagers"]
 done
 
 jar_id=""
-for job in customer-dimension turnstile-aggregates; do
+read -r -a job_args <<<"${JOB_ARGS:-}"
+for job in ${JOBS:-customer-dimension turnstile-aggregates}; do
   running=$(rest_json GET /jobs/overview "" "sum(1 for j in d['jobs'] if j['name'] == '$job' and j['state'] in ('RUNNING', 'RESTARTING', 'CREATED', 'INITIALIZING'))") || exit 1
   if [[ "$running" -gt 0 ]]; then
     info "$job already runs; not submitting it again"
@@ -65,10 +71,10 @@ for job in customer-dimension turnstile-aggregates; do
   state=$(latest_retained_state "$job")
   if [[ -n "$state" ]]; then
     info "$job: resuming from $state, its latest retained checkpoint or savepoint"
-    "$DEPLOY_DIR/submit.sh" --jar-id "$jar_id" --savepoint "$state" "$job" || die "$job did not resume from $state; nothing else was tried, so no state is skipped. Start it with empty state only on purpose: move that directory away and run this again"
+    "$DEPLOY_DIR/submit.sh" --jar-id "$jar_id" --savepoint "$state" "$job" "${job_args[@]}" || die "$job did not resume from $state; nothing else was tried, so no state is skipped. Start it with empty state only on purpose: move that directory away and run this again"
   else
     info "$job: no retained checkpoint or savepoint under ${RESUME_CHECKPOINT_DIR:-(resume switched off)}; starting with empty state"
-    "$DEPLOY_DIR/submit.sh" --jar-id "$jar_id" "$job"
+    "$DEPLOY_DIR/submit.sh" --jar-id "$jar_id" "$job" "${job_args[@]}"
   fi
 done
 info "done; web UI: http://localhost:8081"
