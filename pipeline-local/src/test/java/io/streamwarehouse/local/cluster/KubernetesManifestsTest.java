@@ -25,6 +25,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.FlinkStateSnapshot;
+import org.apache.flink.kubernetes.operator.api.spec.JobKind;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.junit.jupiter.api.Test;
@@ -222,6 +224,29 @@ class KubernetesManifestsTest {
                 assertThat(defined).contains(kind + "/" + ref.substring(ref.indexOf('/') + 1));
             }
         }
+    }
+
+    /**
+     * The on-demand savepoint is a snapshot resource the operator's model reads, of a deployment.
+     */
+    @Test
+    void theSavepointExampleIsASnapshotOfADeployment() throws IOException {
+        JsonNode manifest = YAML.readTree(K8S.resolve("savepoint.yaml").toFile());
+        FlinkStateSnapshot snapshot;
+        try (var in = Files.newInputStream(K8S.resolve("savepoint.yaml"))) {
+            snapshot = Serialization.unmarshal(in, FlinkStateSnapshot.class);
+        }
+        assertContained("", manifest, Serialization.jsonMapper().valueToTree(snapshot));
+        assertThat(snapshot.getSpec().isSavepoint()).isTrue();
+        assertThat(snapshot.getSpec().isCheckpoint()).isFalse();
+        assertThat(snapshot.getSpec().getSavepoint().getDisposeOnDelete()).isFalse();
+        assertThat(snapshot.getSpec().getJobReference().getKind())
+                .isEqualTo(JobKind.FLINK_DEPLOYMENT);
+        String target = snapshot.getSpec().getJobReference().getName();
+        assertThat(jobs()).contains(target);
+        assertThat(snapshot.getMetadata().getNamespace())
+                .isEqualTo(load(target).getMetadata().getNamespace());
+        assertThat(snapshot.getMetadata().getGenerateName()).startsWith(target + "-");
     }
 
     private static FlinkDeployment load(String job) throws IOException {
