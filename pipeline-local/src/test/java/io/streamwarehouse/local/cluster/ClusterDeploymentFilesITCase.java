@@ -3,6 +3,8 @@ package io.streamwarehouse.local.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.SakilaSampleData;
@@ -151,6 +153,74 @@ class ClusterDeploymentFilesITCase {
         }
     }
 
+    /**
+     * The compose submitter's choice among what a shared volume holds: the newest complete state of
+     * this job, a savepoint included, never an unfinished checkpoint or another job's state.
+     */
+    @Test
+    void composeSubmitterResumesFromTheNewestStateOfItsOwnJob(@TempDir Path data) throws Exception {
+        String ownRun = "1".repeat(32);
+        String otherRun = "2".repeat(32);
+        Path checkpoints = data.resolve("checkpoints");
+        Path savepoints = data.resolve("savepoints");
+        long now = System.currentTimeMillis();
+        state(checkpoints.resolve("turnstile-aggregates/" + ownRun + "/chk-7"), now - 50_000);
+        Path savepoint = state(savepoints.resolve("savepoint-111111-0a1b2c3d4e5f"), now - 40_000);
+        // newer, but not this job's: another job's checkpoint and a savepoint of another job id
+        state(checkpoints.resolve("customer-dimension/" + otherRun + "/chk-9"), now - 30_000);
+        state(savepoints.resolve("savepoint-222222-0a1b2c3d4e5f"), now - 20_000);
+        // newer, but unfinished: no _metadata yet
+        Files.createDirectories(checkpoints.resolve("turnstile-aggregates/" + ownRun + "/chk-8"));
+
+        String job = "c".repeat(32);
+        Path jar = Files.writeString(data.resolve("pipeline-jobs-job.jar"), "not really a jar");
+        Map<String, String> env =
+                Map.of(
+                        "JOBS",
+                        "turnstile-aggregates",
+                        "PIPELINE_JOB_JAR",
+                        jar.toString(),
+                        "RESUME_CHECKPOINT_DIR",
+                        checkpoints + "/{job}",
+                        "RESUME_SAVEPOINT_DIR",
+                        savepoints.toString());
+        try (StubRest stub = new StubRest()) {
+            stub.answer("GET /overview", 200, OVERVIEW);
+            stub.answer("GET /jobs/overview", 200, "{\"jobs\": []}");
+            stub.answer("POST /jars/upload", 200, "{\"filename\": \"/x/the-jar\"}");
+            stub.answer("POST /jars/the-jar/run", 200, "{\"jobid\": \"" + job + "\"}");
+            stub.answer("GET /jobs/" + job, 200, jobDetails(job, 2, 0));
+            DeployScripts scripts = new DeployScripts(root, stub.url());
+            DeployScripts.Result result = scripts.run(env, "compose/submit-jobs.sh", List.of());
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stderr())
+                    .contains("turnstile-aggregates: resuming from " + savepoint + ",");
+            JsonNode run = new ObjectMapper().readTree(stub.received("POST /jars/the-jar/run"));
+            assertThat(run.path("savepointPath").asText()).isEqualTo(savepoint.toString());
+            assertThat(run.path("allowNonRestoredState").asBoolean()).isFalse();
+            assertThat(run.path("programArgsList").get(0).asText())
+                    .isEqualTo("turnstile-aggregates");
+
+            // with nothing of its own left, the job starts empty, and the log says so
+            try (var files = Files.walk(checkpoints.resolve("turnstile-aggregates"))) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            DeployScripts.Result empty = scripts.run(env, "compose/submit-jobs.sh", List.of());
+            assertThat(empty.exitCode()).as(empty.toString()).isZero();
+            assertThat(empty.stderr())
+                    .contains("turnstile-aggregates: no retained checkpoint or savepoint");
+            assertThat(stub.received("POST /jars/the-jar/run")).doesNotContain("savepointPath");
+        }
+    }
+
+    /** A complete checkpoint or savepoint directory whose _metadata was written at that time. */
+    private static Path state(Path dir, long writtenAt) throws IOException {
+        Path metadata = Files.createDirectories(dir).resolve("_metadata");
+        Files.writeString(metadata, "metadata");
+        Files.setLastModifiedTime(metadata, java.nio.file.attribute.FileTime.fromMillis(writtenAt));
+        return dir;
+    }
+
     private static final String OVERVIEW =
             "{\"flink-version\": \"1.20.3\", \"taskmanagers\": 1, \"slots-available\": 1,"
                     + " \"slots-total\": 2, \"jobs-running\": 1}";
@@ -194,6 +264,7 @@ class ClusterDeploymentFilesITCase {
         private final com.sun.net.httpserver.HttpServer server;
         private final Map<String, Map.Entry<Integer, String>> answers =
                 new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, String> received = new java.util.concurrent.ConcurrentHashMap<>();
 
         StubRest() throws IOException {
             server =
@@ -202,11 +273,12 @@ class ClusterDeploymentFilesITCase {
             server.createContext(
                     "/",
                     exchange -> {
-                        exchange.getRequestBody().readAllBytes();
+                        byte[] request = exchange.getRequestBody().readAllBytes();
                         String key =
                                 exchange.getRequestMethod()
                                         + " "
                                         + exchange.getRequestURI().getPath();
+                        received.put(key, new String(request, StandardCharsets.UTF_8));
                         var answer =
                                 answers.getOrDefault(
                                         key,
@@ -218,6 +290,11 @@ class ClusterDeploymentFilesITCase {
                         exchange.close();
                     });
             server.start();
+        }
+
+        /** The body of the last request of this kind, or null. */
+        String received(String request) {
+            return received.get(request);
         }
 
         void answer(String request, int status, String body) {
