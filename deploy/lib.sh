@@ -30,12 +30,20 @@ require_tools() {
 
 # Reads JSON from stdin and prints the Python expression $1 evaluated over it as `d`: strings and
 # numbers as they are, null/None as nothing, lists and objects as JSON. Expressions are written in
-# these scripts only, never taken from input.
+# these scripts only, never taken from input. An answer that is not the JSON expected (a proxy's
+# error page, a changed API) ends in one line naming what was read, not in a Python traceback.
 json() {
   python3 -c '
 import json, sys
-d = json.load(sys.stdin)
-r = eval(sys.argv[1])
+raw = sys.stdin.read()
+try:
+    d = json.loads(raw)
+    r = eval(sys.argv[1])
+except Exception as e:
+    shown = " ".join(raw.split())[:200] or "(empty)"
+    sys.stderr.write("%s: error: unexpected answer from the Flink REST API (%s: %s): %s\n"
+                     % (sys.argv[2], type(e).__name__, e, shown))
+    sys.exit(1)
 if r is None:
     pass
 elif isinstance(r, bool):
@@ -44,7 +52,15 @@ elif isinstance(r, (dict, list)):
     print(json.dumps(r))
 else:
     print(r)
-' "$1"
+' "$1" "$SCRIPT_NAME"
+}
+
+# rest_json METHOD PATH BODY EXPRESSION: one REST call and one value of its answer; a failed call
+# has already said why (rest), so nothing more is printed for it.
+rest_json() {
+  local answer
+  answer=$(rest "$1" "$2" "$3") || return 1
+  json "$4" <<<"$answer"
 }
 
 # The first line of every distinct message in a Flink error answer ({"errors": [...]}), plus the
@@ -169,7 +185,7 @@ print(json.dumps(body))
   json 'd["jobid"]' <<<"$answer"
 }
 
-job_state() { rest GET "/jobs/$1" | json 'd["state"]'; }
+job_state() { rest_json GET "/jobs/$1" "" 'd["state"]'; }
 
 # explain_refused_run JOB_NAME SINCE_MILLIS: a run the JobManager refuses while creating the job
 # (a savepoint that does not map onto the program, for one) answers only "Could not execute
@@ -224,27 +240,33 @@ for j in d["jobs"]:
 
 # The root cause of a job's latest failure, one line per cause, or nothing.
 job_failure() {
-  rest GET "/jobs/$1/exceptions?maxExceptions=1" 2>/dev/null | python3 -c '
+  local answer
+  answer=$(rest GET "/jobs/$1/exceptions?maxExceptions=1" 2>/dev/null) || return 0
+  python3 -c '
 import json, sys
-d = json.load(sys.stdin)
+try:
+    d = json.load(sys.stdin)
+except ValueError:
+    sys.exit(0)
 entries = (d.get("exceptionHistory") or {}).get("entries") or []
 text = entries[0].get("stacktrace", "") if entries else (d.get("root-exception") or "")
 lines = text.splitlines()
 if lines:
     causes = [l.strip() for l in lines if l.strip().startswith("Caused by:")]
     print(lines[0] + ("\n  " + causes[-1] if causes else ""))
-' || true
+' <<<"$answer" || true
 }
 
-# wait_running JOB_ID TIMEOUT: waits until the job is RUNNING with every task RUNNING. A task is
-# RUNNING only after it restored its state, so this also proves a savepoint restore worked.
+# wait_running JOB_ID TIMEOUT: waits until the job is RUNNING with every subtask of every vertex
+# RUNNING. A subtask is RUNNING only after it restored its state, so this also proves a savepoint
+# restore worked. The per-vertex subtask counts are what matter: a vertex already counts as RUNNING
+# when one of its subtasks runs while the others still deploy or restore.
 wait_running() {
   local job=$1 timeout=$2 details state pending last=""
   local deadline=$((SECONDS + timeout))
   while true; do
-    if details=$(rest GET "/jobs/$job" 2>/dev/null); then
-      state=$(json 'd["state"]' <<<"$details")
-      pending=$(json 'sum(v for k, v in d["status-counts"].items() if k not in ("RUNNING", "FINISHED"))' <<<"$details")
+    if details=$(rest GET "/jobs/$job" 2>/dev/null) && state=$(json 'd["state"]' <<<"$details" 2>/dev/null); then
+      pending=$(json 'sum(n for v in d["vertices"] for k, n in v["tasks"].items() if k not in ("RUNNING", "FINISHED")) + sum(max(0, v["parallelism"] - sum(v["tasks"].values())) for v in d["vertices"]) + (0 if d["vertices"] else 1)' <<<"$details" 2>/dev/null || echo 1)
       if [[ "$state" != "$last" ]]; then
         info "job $job: $state"
         last=$state
@@ -261,8 +283,8 @@ wait_running() {
       esac
     fi
     if ((SECONDS >= deadline)); then
-      printf '%s: error: job %s is %s, not all tasks RUNNING after %ss. Last failure:\n  %s\n' \
-        "$SCRIPT_NAME" "$job" "${state:-unknown}" "$timeout" "$(job_failure "$job")" >&2
+      printf '%s: error: job %s is %s, not all subtasks RUNNING after %ss (%s not yet). Last failure:\n  %s\n' \
+        "$SCRIPT_NAME" "$job" "${state:-unknown}" "$timeout" "${pending:-?}" "$(job_failure "$job")" >&2
       return 1
     fi
     sleep 1
@@ -334,7 +356,7 @@ if sys.argv[1]:
     b["targetDirectory"] = sys.argv[1]
 print(json.dumps(b))' "$target" "$drain")
   info "stopping job $job with a savepoint${target:+ in $target}"
-  trigger=$(rest POST "/jobs/$job/stop" "$body" | json 'd["request-id"]') || {
+  trigger=$(rest_json POST "/jobs/$job/stop" "$body" 'd["request-id"]') || {
     warn "the stop request was refused; job $job is $(job_state "$job" 2>/dev/null || echo 'in an unknown state')"
     return 1
   }

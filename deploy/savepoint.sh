@@ -40,7 +40,8 @@ if sys.argv[1]:
     b["target-directory"] = sys.argv[1]
 print(json.dumps(b))' "$target")
 info "taking a savepoint of job $job${target:+ in $target}"
-trigger=$(rest POST "/jobs/$job/savepoints" "$body" | json 'd["request-id"]')
+trigger=$(rest_json POST "/jobs/$job/savepoints" "$body" 'd["request-id"]') ||
+  die "no savepoint was triggered; job $job is $(job_state "$job" 2>/dev/null || echo 'in an unknown state')"
 if ! location=$(await_savepoint "$job" "$trigger" "$timeout"); then
   warn "job $job is $(job_state "$job" 2>/dev/null || echo 'in an unknown state'); no savepoint was written"
   exit 1

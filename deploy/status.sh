@@ -39,6 +39,8 @@ done
 require_tools
 overview=$(rest GET /overview) || exit 1
 jobs=$(rest GET /jobs/overview) || exit 1
+json 'd["taskmanagers"]' <<<"$overview" >/dev/null || exit 1
+json 'd["jobs"]' <<<"$jobs" >/dev/null || exit 1
 if [[ "$as_json" == false ]]; then
   python3 - "$overview" "$jobs" "$FLINK_REST" <<'PY'
 import json, sys, time
@@ -72,11 +74,12 @@ fi
 
 for job in $selected; do
   details=$(rest GET "/jobs/$job") || continue
-  checkpoints=$(rest GET "/jobs/$job/checkpoints" 2>/dev/null || echo '{}')
-  restarts=$(rest GET "/jobs/$job/metrics?get=numRestarts" 2>/dev/null | json 'd[0]["value"] if d else "?"' || echo "?")
+  checkpoints=$(rest_json GET "/jobs/$job/checkpoints" "" 'd' 2>/dev/null || echo '{}')
+  restarts=$(rest_json GET "/jobs/$job/metrics?get=numRestarts" "" 'd[0]["value"] if d else "?"' 2>/dev/null || echo "?")
   # per vertex: the metric ids it offers, filtered to ours plus busy/back-pressure, with values
   metrics="{}"
-  for vertex in $(json '" ".join(v["id"] for v in d["vertices"])' <<<"$details"); do
+  vertices=$(json '" ".join(v["id"] for v in d["vertices"])' <<<"$details") || continue
+  for vertex in $vertices; do
     available=$(rest GET "/jobs/$job/vertices/$vertex/subtasks/metrics" 2>/dev/null || echo '[]')
     wanted=$(python3 -c '
 import json, re, sys
@@ -87,7 +90,7 @@ print(",".join(i for i in keep if i in ids))
 ' "$available" "$METRICS_PATTERN")
     values='[]'
     if [[ -n "$wanted" ]]; then
-      values=$(curl -sS -G --max-time 30 --data-urlencode "get=$wanted" --data-urlencode "agg=sum,max" \
+      values=$(curl -sSf -G --max-time 30 --data-urlencode "get=$wanted" --data-urlencode "agg=sum,max" \
         "$FLINK_REST/jobs/$job/vertices/$vertex/subtasks/metrics" 2>/dev/null || echo '[]')
     fi
     metrics=$(python3 -c '

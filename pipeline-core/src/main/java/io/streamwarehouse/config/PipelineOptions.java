@@ -81,6 +81,17 @@ public final class PipelineOptions {
                     .defaultValue("UTC")
                     .withDescription("Time zone of the source's TIMESTAMP/DATETIME values.");
 
+    public static final ConfigOption<Boolean> SOURCE_ALLOW_PUBLIC_KEY_RETRIEVAL =
+            key("source.allow-public-key-retrieval")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "MySQL 8 (caching_sha2_password): let the CDC source and JDBC checks"
+                                    + " fetch the server's RSA key when a connection has no TLS."
+                                    + " Without it, the first login after a MySQL restart (empty"
+                                    + " auth cache) fails with 'Public Key Retrieval is not"
+                                    + " allowed'. Set false only where every connection uses TLS.");
+
     public static final ConfigOption<String> SOURCE_SLOT_NAME =
             key("source.slot-name")
                     .stringType()
@@ -279,7 +290,8 @@ public final class PipelineOptions {
             key("checkpoint.dir")
                     .stringType()
                     .defaultValue("file:///tmp/streamwarehouse/checkpoints")
-                    .withDescription("Durable checkpoint storage URI (file://, s3://, ...).");
+                    .withDescription(
+                            "Durable checkpoint storage URI (file://, s3://, ...); {job} stands for the job's name.");
 
     public static final ConfigOption<Integer> JOB_PARALLELISM =
             key("job.parallelism")

@@ -25,6 +25,19 @@ public final class SourceConnection {
                 config.get(PipelineOptions.SOURCE_DATABASE));
     }
 
+    /**
+     * Connector/J settings every MySQL connection of the pipeline uses. MySQL 8 authenticates with
+     * caching_sha2_password: once its in-memory cache is empty (after a restart) a login without
+     * TLS needs the server's RSA key, which the driver fetches only when allowed.
+     */
+    public static Properties mysqlDriverProperties(PipelineConfig config) {
+        Properties properties = new Properties();
+        properties.setProperty(
+                "allowPublicKeyRetrieval",
+                String.valueOf(config.get(PipelineOptions.SOURCE_ALLOW_PUBLIC_KEY_RETRIEVAL)));
+        return properties;
+    }
+
     /** Connects as the configured (CDC) user. */
     public static Connection open(PipelineConfig config) throws SQLException {
         return open(
@@ -38,6 +51,9 @@ public final class SourceConnection {
         Properties credentials = new Properties();
         credentials.setProperty("user", username);
         credentials.setProperty("password", password);
+        if (dialect(config) == SourceDialect.MYSQL) {
+            credentials.putAll(mysqlDriverProperties(config));
+        }
         // the driver is used directly: DriverManager does not see drivers that arrive inside a
         // job jar on a cluster (they live in the user class loader)
         Driver driver =

@@ -3,6 +3,7 @@ package io.streamwarehouse.jobs;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.ChangeEventDeserializer;
+import io.streamwarehouse.customer.SourceConnection;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
 import java.util.Properties;
@@ -22,6 +23,13 @@ import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder.Pos
  */
 final class CdcSources {
     private CdcSources() {}
+
+    static Properties debeziumDriverProperties(PipelineConfig config) {
+        Properties debezium = new Properties();
+        SourceConnection.mysqlDriverProperties(config)
+                .forEach((key, value) -> debezium.put("database." + key, value));
+        return debezium;
+    }
 
     static Source<String, ?, ?> create(PipelineConfig config) {
         String database = config.get(PipelineOptions.SOURCE_DATABASE);
@@ -43,6 +51,10 @@ final class CdcSources {
                     .startupOptions(
                             org.apache.flink.cdc.connectors.mysql.table.StartupOptions.initial())
                     .deserializer(new ChangeEventDeserializer())
+                    // the source's own connection pool, and Debezium's connection, which takes
+                    // driver settings prefixed with "database."
+                    .jdbcProperties(SourceConnection.mysqlDriverProperties(config))
+                    .debeziumProperties(debeziumDriverProperties(config))
                     .build();
         }
         String schema = config.get(PipelineOptions.SOURCE_SCHEMA);

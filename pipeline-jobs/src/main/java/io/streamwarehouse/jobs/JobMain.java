@@ -63,7 +63,8 @@ public final class JobMain implements Callable<Integer> {
         PipelineConfig config = PipelineConfig.load(configFile, sets, System.getenv());
         job.preflight(config);
         StreamExecutionEnvironment env =
-                JobRuntime.configure(StreamExecutionEnvironment.getExecutionEnvironment(), config);
+                JobRuntime.configure(
+                        StreamExecutionEnvironment.getExecutionEnvironment(), config, job.name());
         job.build(env, config);
         env.execute(job.name());
         return 0;

@@ -3,6 +3,8 @@ package io.streamwarehouse.local.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.SakilaSampleData;
@@ -91,6 +93,221 @@ class ClusterDeploymentFilesITCase {
                     .as(call.toString())
                     .contains("cannot reach the Flink REST API at " + rest);
             assertThat(result.stdout()).as(call.toString()).isEmpty();
+        }
+    }
+
+    /**
+     * A REST call that fails, or answers what is not Flink's JSON (a proxy's error page), ends the
+     * scripts with what failed in a line, never with a Python traceback.
+     */
+    @Test
+    void aFailingRestCallIsOneLineNotATraceback() throws Exception {
+        String job = "a".repeat(32);
+        try (StubRest stub = new StubRest()) {
+            stub.answer("GET /overview", 200, OVERVIEW);
+            stub.answer("GET /jobs/overview", 200, jobsOverview(job));
+            stub.answer("GET /jobs/" + job, 500, "{\"errors\":[\"Internal server error.\"]}");
+            stub.answer(
+                    "POST /jobs/" + job + "/savepoints",
+                    500,
+                    "{\"errors\":[\"Internal server error.\"]}");
+            DeployScripts scripts = new DeployScripts(root, stub.url());
+            DeployScripts.Result savepoint = scripts.run("savepoint.sh", "turnstile-aggregates");
+            assertOneLineFailure(savepoint, "POST /jobs/" + job + "/savepoints answered HTTP 500");
+
+            stub.answer("GET /jobs/overview", 200, "<html><body>502 Bad Gateway</body></html>");
+            DeployScripts.Result status = scripts.run("status.sh");
+            assertOneLineFailure(status, "unexpected answer from the Flink REST API");
+            assertThat(status.stderr()).contains("502 Bad Gateway");
+
+            stub.answer("GET /jobs/overview", 200, jobsOverview(job));
+            stub.answer("GET /jobs/" + job, 200, "{\"jid\": \"" + job + "\"}");
+            DeployScripts.Result details = scripts.run("status.sh", job);
+            assertThat(details.stderr()).doesNotContain("Traceback");
+            assertThat(details.stderr()).contains("unexpected answer from the Flink REST API");
+        }
+    }
+
+    /**
+     * A vertex counts as RUNNING as soon as one of its subtasks runs; submit.sh waits until every
+     * subtask does (each has then restored its state).
+     */
+    @Test
+    void submitWaitsForEverySubtask() throws Exception {
+        String job = "b".repeat(32);
+        try (StubRest stub = new StubRest()) {
+            stub.answer("GET /overview", 200, OVERVIEW);
+            stub.answer("POST /jars/the-jar/run", 200, "{\"jobid\": \"" + job + "\"}");
+            stub.answer("GET /jobs/" + job, 200, jobDetails(job, 1, 1));
+            DeployScripts scripts = new DeployScripts(root, stub.url());
+            List<String> args =
+                    List.of("--jar-id", "the-jar", "--timeout", "3", "turnstile-aggregates");
+            DeployScripts.Result half = scripts.run("submit.sh", args);
+            assertThat(half.exitCode()).as(half.toString()).isEqualTo(1);
+            assertThat(half.stderr()).contains("not all subtasks RUNNING").contains("(1 not yet)");
+
+            stub.answer("GET /jobs/" + job, 200, jobDetails(job, 2, 0));
+            DeployScripts.Result all = scripts.run("submit.sh", args);
+            assertThat(all.exitCode()).as(all.toString()).isZero();
+            assertThat(all.value()).isEqualTo(job);
+        }
+    }
+
+    /**
+     * The compose submitter's choice among what a shared volume holds: the newest complete state of
+     * this job, a savepoint included, never an unfinished checkpoint or another job's state.
+     */
+    @Test
+    void composeSubmitterResumesFromTheNewestStateOfItsOwnJob(@TempDir Path data) throws Exception {
+        String ownRun = "1".repeat(32);
+        String otherRun = "2".repeat(32);
+        Path checkpoints = data.resolve("checkpoints");
+        Path savepoints = data.resolve("savepoints");
+        long now = System.currentTimeMillis();
+        state(checkpoints.resolve("turnstile-aggregates/" + ownRun + "/chk-7"), now - 50_000);
+        Path savepoint = state(savepoints.resolve("savepoint-111111-0a1b2c3d4e5f"), now - 40_000);
+        // newer, but not this job's: another job's checkpoint and a savepoint of another job id
+        state(checkpoints.resolve("customer-dimension/" + otherRun + "/chk-9"), now - 30_000);
+        state(savepoints.resolve("savepoint-222222-0a1b2c3d4e5f"), now - 20_000);
+        // newer, but unfinished: no _metadata yet
+        Files.createDirectories(checkpoints.resolve("turnstile-aggregates/" + ownRun + "/chk-8"));
+
+        String job = "c".repeat(32);
+        Path jar = Files.writeString(data.resolve("pipeline-jobs-job.jar"), "not really a jar");
+        Map<String, String> env =
+                Map.of(
+                        "JOBS",
+                        "turnstile-aggregates",
+                        "PIPELINE_JOB_JAR",
+                        jar.toString(),
+                        "RESUME_CHECKPOINT_DIR",
+                        checkpoints + "/{job}",
+                        "RESUME_SAVEPOINT_DIR",
+                        savepoints.toString());
+        try (StubRest stub = new StubRest()) {
+            stub.answer("GET /overview", 200, OVERVIEW);
+            stub.answer("GET /jobs/overview", 200, "{\"jobs\": []}");
+            stub.answer("POST /jars/upload", 200, "{\"filename\": \"/x/the-jar\"}");
+            stub.answer("POST /jars/the-jar/run", 200, "{\"jobid\": \"" + job + "\"}");
+            stub.answer("GET /jobs/" + job, 200, jobDetails(job, 2, 0));
+            DeployScripts scripts = new DeployScripts(root, stub.url());
+            DeployScripts.Result result = scripts.run(env, "compose/submit-jobs.sh", List.of());
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stderr())
+                    .contains("turnstile-aggregates: resuming from " + savepoint + ",");
+            JsonNode run = new ObjectMapper().readTree(stub.received("POST /jars/the-jar/run"));
+            assertThat(run.path("savepointPath").asText()).isEqualTo(savepoint.toString());
+            assertThat(run.path("allowNonRestoredState").asBoolean()).isFalse();
+            assertThat(run.path("programArgsList").get(0).asText())
+                    .isEqualTo("turnstile-aggregates");
+
+            // with nothing of its own left, the job starts empty, and the log says so
+            try (var files = Files.walk(checkpoints.resolve("turnstile-aggregates"))) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            DeployScripts.Result empty = scripts.run(env, "compose/submit-jobs.sh", List.of());
+            assertThat(empty.exitCode()).as(empty.toString()).isZero();
+            assertThat(empty.stderr())
+                    .contains("turnstile-aggregates: no retained checkpoint or savepoint");
+            assertThat(stub.received("POST /jars/the-jar/run")).doesNotContain("savepointPath");
+        }
+    }
+
+    /** A complete checkpoint or savepoint directory whose _metadata was written at that time. */
+    private static Path state(Path dir, long writtenAt) throws IOException {
+        Path metadata = Files.createDirectories(dir).resolve("_metadata");
+        Files.writeString(metadata, "metadata");
+        Files.setLastModifiedTime(metadata, java.nio.file.attribute.FileTime.fromMillis(writtenAt));
+        return dir;
+    }
+
+    private static final String OVERVIEW =
+            "{\"flink-version\": \"1.20.3\", \"taskmanagers\": 1, \"slots-available\": 1,"
+                    + " \"slots-total\": 2, \"jobs-running\": 1}";
+
+    private static String jobsOverview(String job) {
+        return "{\"jobs\": [{\"jid\": \""
+                + job
+                + "\", \"name\": \"turnstile-aggregates\", \"state\": \"RUNNING\","
+                + " \"start-time\": 1700000000000, \"duration\": 1000}]}";
+    }
+
+    /**
+     * A RUNNING job whose one vertex (parallelism 2) has this many subtasks running / deploying.
+     */
+    private static String jobDetails(String job, int running, int initializing) {
+        return "{\"jid\": \""
+                + job
+                + "\", \"name\": \"turnstile-aggregates\", \"state\": \"RUNNING\","
+                + " \"status-counts\": {\"RUNNING\": 1, \"CREATED\": 0},"
+                + " \"vertices\": [{\"id\": \"v1\", \"name\": \"source\", \"parallelism\": 2,"
+                + " \"status\": \"RUNNING\", \"tasks\": {\"RUNNING\": "
+                + running
+                + ", \"INITIALIZING\": "
+                + initializing
+                + ", \"DEPLOYING\": 0, \"FINISHED\": 0}}]}";
+    }
+
+    private static void assertOneLineFailure(DeployScripts.Result result, String what) {
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.stdout()).as(result.toString()).isEmpty();
+        assertThat(result.stderr())
+                .as(result.toString())
+                .doesNotContain("Traceback")
+                .contains(what);
+        long errorLines = result.stderr().lines().filter(l -> l.contains("error:")).count();
+        assertThat(errorLines).as(result.toString()).isBetween(1L, 2L);
+    }
+
+    /** An HTTP server answering fixed bodies per "METHOD /path", 404 otherwise. */
+    private static final class StubRest implements AutoCloseable {
+        private final com.sun.net.httpserver.HttpServer server;
+        private final Map<String, Map.Entry<Integer, String>> answers =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, String> received = new java.util.concurrent.ConcurrentHashMap<>();
+
+        StubRest() throws IOException {
+            server =
+                    com.sun.net.httpserver.HttpServer.create(
+                            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext(
+                    "/",
+                    exchange -> {
+                        byte[] request = exchange.getRequestBody().readAllBytes();
+                        String key =
+                                exchange.getRequestMethod()
+                                        + " "
+                                        + exchange.getRequestURI().getPath();
+                        received.put(key, new String(request, StandardCharsets.UTF_8));
+                        var answer =
+                                answers.getOrDefault(
+                                        key,
+                                        Map.entry(
+                                                404, "{\"errors\":[\"Not found: " + key + "\"]}"));
+                        byte[] body = answer.getValue().getBytes(StandardCharsets.UTF_8);
+                        exchange.sendResponseHeaders(answer.getKey(), body.length);
+                        exchange.getResponseBody().write(body);
+                        exchange.close();
+                    });
+            server.start();
+        }
+
+        /** The body of the last request of this kind, or null. */
+        String received(String request) {
+            return received.get(request);
+        }
+
+        void answer(String request, int status, String body) {
+            answers.put(request, Map.entry(status, body));
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 
@@ -192,6 +409,207 @@ class ClusterDeploymentFilesITCase {
         assertThat(process.exitValue()).as(output).isZero();
     }
 
+    /**
+     * Where each stateful image keeps its data (its documentation, or the setting that moves it),
+     * and that place is a named volume: a container recreated by {@code up} finds its data again.
+     */
+    @Test
+    void composeKeepsEveryServicesDataOnANamedVolume() throws Exception {
+        Map<String, Object> compose = yaml(root.resolve("docker-compose.yml"));
+        Map<String, Map<String, Object>> services = services(compose);
+        Set<String> named = map(compose.get("volumes")).keySet();
+        Map<String, String> kafkaEnv = environment(services.get("kafka"));
+        // the apache/kafka image's default, /tmp/kraft-combined-logs, is inside the container
+        assertThat(kafkaEnv).containsKey("KAFKA_LOG_DIRS");
+        Map<String, String> postgresEnv = environment(services.get("postgres"));
+        Map<String, String> dataDirs = new java.util.LinkedHashMap<>();
+        dataDirs.put("mysql", mysqlDataDir(list(services.get("mysql").get("command"))));
+        dataDirs.put("postgres", postgresEnv.getOrDefault("PGDATA", "/var/lib/postgresql/data"));
+        dataDirs.put("kafka", kafkaEnv.get("KAFKA_LOG_DIRS"));
+        Map<String, String> flink =
+                GlobalConfiguration.loadConfiguration(root.resolve("deploy/flink").toString())
+                        .toMap();
+        String checkpoints = environment(services.get("jobmanager")).get("PIPELINE_CHECKPOINT_DIR");
+        for (String service : List.of("jobmanager", "taskmanager")) {
+            dataDirs.put(
+                    service,
+                    Path.of(java.net.URI.create(checkpoints.replace("{job}", "j")))
+                            .getParent()
+                            .toString());
+            for (String dir :
+                    List.of(
+                            flink.get("execution.checkpointing.dir"),
+                            flink.get("execution.checkpointing.savepoint-dir"),
+                            "file://" + flink.get("web.upload.dir"))) {
+                assertThat(
+                                onNamedVolume(
+                                        services.get(service),
+                                        named,
+                                        java.net.URI.create(dir).getPath()))
+                        .as(service + " keeps " + dir + " on a named volume")
+                        .isTrue();
+            }
+        }
+        dataDirs.forEach(
+                (service, dir) ->
+                        assertThat(onNamedVolume(services.get(service), named, dir))
+                                .as(
+                                        service
+                                                + " keeps its data directory "
+                                                + dir
+                                                + " on a named volume")
+                                .isTrue());
+
+        // the submitter looks for retained state where the JobManager writes it
+        Map<String, Object> submitter = services.get("submit-jobs");
+        String resume = environment(submitter).get("RESUME_CHECKPOINT_DIR");
+        assertThat("file://" + resume).isEqualTo(checkpoints);
+        assertThat(onNamedVolume(submitter, named, resume.replace("{job}", "j"))).isTrue();
+        assertThat(
+                        onNamedVolume(
+                                submitter,
+                                named,
+                                environment(submitter).get("RESUME_SAVEPOINT_DIR") + "/x"))
+                .isTrue();
+        assertThat("file://" + environment(submitter).get("RESUME_SAVEPOINT_DIR"))
+                .isEqualTo(flink.get("execution.checkpointing.savepoint-dir"));
+    }
+
+    /**
+     * Every environment variable a service sets is one its image documents (Kafka's: a broker
+     * setting Kafka itself knows, in the image's KAFKA_ naming), one a mounted init script reads,
+     * or a pipeline setting: a misspelt name is silently ignored by the image.
+     */
+    @Test
+    void composeUsesTheImagesDocumentedEnvironment() throws Exception {
+        Map<String, Map<String, Object>> services =
+                services(yaml(root.resolve("docker-compose.yml")));
+        Set<String> mysql =
+                Set.of(
+                        "MYSQL_ROOT_PASSWORD",
+                        "MYSQL_DATABASE",
+                        "MYSQL_USER",
+                        "MYSQL_PASSWORD",
+                        "MYSQL_ALLOW_EMPTY_PASSWORD",
+                        "MYSQL_RANDOM_ROOT_PASSWORD",
+                        "MYSQL_ONETIME_PASSWORD",
+                        "MYSQL_INITDB_SKIP_TZINFO",
+                        "MYSQL_ROOT_HOST");
+        Set<String> postgres =
+                Set.of(
+                        "POSTGRES_PASSWORD",
+                        "POSTGRES_USER",
+                        "POSTGRES_DB",
+                        "POSTGRES_INITDB_ARGS",
+                        "POSTGRES_INITDB_WALDIR",
+                        "POSTGRES_HOST_AUTH_METHOD",
+                        "PGDATA");
+        Set<String> flink =
+                Set.of(
+                        "JOB_MANAGER_RPC_ADDRESS",
+                        "FLINK_PROPERTIES",
+                        "ENABLE_BUILT_IN_PLUGINS",
+                        "TASK_MANAGER_NUMBER_OF_TASK_SLOTS");
+        Set<String> kafkaSettings =
+                new java.util.HashSet<>(kafka.server.KafkaConfig.configDef().names());
+        int checked = 0;
+        for (var entry : services.entrySet()) {
+            String image = String.valueOf(entry.getValue().get("image"));
+            for (String name : environment(entry.getValue()).keySet()) {
+                String what = entry.getKey() + " (" + image + "): " + name;
+                if (image.startsWith("mysql:")) {
+                    if (!mysql.contains(name)) {
+                        assertThat(readByAnInitScript(entry.getValue(), name))
+                                .as(
+                                        what
+                                                + " is no MySQL image setting, so an init script must read it")
+                                .isTrue();
+                    }
+                } else if (image.startsWith("postgres:")) {
+                    assertThat(postgres).as(what).contains(name);
+                } else if (image.startsWith("apache/kafka:")) {
+                    assertThat(name).as(what).startsWith("KAFKA_");
+                    assertThat(kafkaSettings).as(what).contains(kafkaProperty(name));
+                } else if (image.startsWith("flink:")) {
+                    if (!name.startsWith(PipelineConfig.ENV_PREFIX)) {
+                        assertThat(flink).as(what).contains(name);
+                    }
+                } else {
+                    continue;
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(20);
+        assertThat(kafkaProperty("KAFKA_LOG_DIRS")).isEqualTo("log.dirs");
+        assertThat(kafkaProperty("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))
+                .isEqualTo("listener.security.protocol.map");
+    }
+
+    /** The apache/kafka image's rule: KAFKA_ dropped, '___' is '-', '__' is '_', '_' is '.'. */
+    private static String kafkaProperty(String env) {
+        return env.substring("KAFKA_".length())
+                .toLowerCase(java.util.Locale.ROOT)
+                .replace("___", "-")
+                .replace("__", "%US%")
+                .replace('_', '.')
+                .replace("%US%", "_");
+    }
+
+    private static String mysqlDataDir(List<Object> command) {
+        return command.stream()
+                .map(Object::toString)
+                .filter(a -> a.startsWith("--datadir="))
+                .map(a -> a.substring("--datadir=".length()))
+                .findFirst()
+                .orElse("/var/lib/mysql");
+    }
+
+    /** Whether the directory is, or is under, the mount point of a named volume of the service. */
+    private static boolean onNamedVolume(
+            Map<String, Object> service, Set<String> named, String dir) {
+        for (Object volume : list(service.get("volumes"))) {
+            String[] parts = volume.toString().split(":");
+            if (parts.length >= 2 && named.contains(parts[0])) {
+                Path mount = Path.of(parts[1]);
+                if (Path.of(dir).normalize().startsWith(mount)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean readByAnInitScript(Map<String, Object> service, String name)
+            throws IOException {
+        for (Object volume : list(service.get("volumes"))) {
+            String[] parts = volume.toString().split(":");
+            if (parts[0].startsWith("./")
+                    && parts[1].startsWith("/docker-entrypoint-initdb.d/")
+                    && Files.readString(root.resolve(parts[0]))
+                            .matches("(?s).*\\$\\{?" + name + "\\b.*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, Map<String, Object>> services(Map<String, Object> compose) {
+        Map<String, Map<String, Object>> services = new java.util.LinkedHashMap<>();
+        map(compose.get("services"))
+                .forEach((name, service) -> services.put(name, merged(service)));
+        return services;
+    }
+
+    private static Map<String, String> environment(Map<String, Object> service) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, Object> raw = new java.util.LinkedHashMap<>(map(service.get("environment")));
+        Object base = raw.remove("<<");
+        map(base).forEach((k, v) -> env.put(k, String.valueOf(v)));
+        raw.forEach((k, v) -> env.put(k, String.valueOf(v)));
+        return env;
+    }
+
     @Test
     void kubernetesManifestsUpgradeWithSavepoints() throws Exception {
         Set<String> jobs = new java.util.TreeSet<>();
@@ -218,9 +636,12 @@ class ClusterDeploymentFilesITCase {
         assertThat(jobs).containsExactlyInAnyOrder("customer-dimension", "turnstile-aggregates");
 
         List<Object> examples = new ArrayList<>();
-        new Load(LoadSettings.builder().build())
-                .loadAllFromString(Files.readString(root.resolve("deploy/k8s/secret-example.yaml")))
-                .forEach(examples::add);
+        for (String file : List.of("secret-example.yaml", "pipeline-config.yaml")) {
+            new Load(LoadSettings.builder().build())
+                    .loadAllFromString(Files.readString(root.resolve("deploy/k8s/" + file)))
+                    .forEach(examples::add);
+        }
+        assertThat(examples).hasSize(3);
         for (Object document : examples) {
             Map<String, Object> resource = map(document);
             Map<String, Object> values =

@@ -490,6 +490,112 @@ class ClusterOperationsITCase {
         return new Run(name, new WarehouseContents(url, user, password), null, args);
     }
 
+    /**
+     * docker-compose's submitter after the JobManager lost its jobs (a {@code down}/{@code up} or a
+     * recreated JobManager without HA): it finds the job's latest retained checkpoint in the shared
+     * directory by the job's name and resumes from it, so nothing is read twice and the warehouse
+     * ends as after an uninterrupted run.
+     */
+    @Test
+    @Order(4)
+    void composeSubmitterResumesFromTheLatestRetainedCheckpoint() throws Exception {
+        // the uninterrupted run first: it has the job's name too, and must be over
+        startReference();
+        Map<String, List<String>> expected = reference();
+        Run run = newRun("resumed");
+        Path shared = Files.createDirectories(home.resolve("compose-data"));
+        String checkpointDir = "file://" + shared.resolve("checkpoints") + "/{job}";
+        // the run's own settings, which compose's JobManager has in its environment instead
+        List<String> sets = new ArrayList<>();
+        for (String arg : run.jobArgs().subList(1, run.jobArgs().size())) {
+            if (!arg.equals("--set") && !arg.startsWith("checkpoint.")) {
+                sets.add("--set " + arg);
+            }
+        }
+        sets.add("--set checkpoint.interval=1s");
+        sets.add("--set checkpoint.dir=" + checkpointDir);
+        Map<String, String> env =
+                Map.of(
+                        "JOBS",
+                        JOB,
+                        "JOB_ARGS",
+                        String.join(" ", sets),
+                        "PIPELINE_JOB_JAR",
+                        DeployScripts.jobJar(root).toString(),
+                        "RESUME_CHECKPOINT_DIR",
+                        shared.resolve("checkpoints").toString() + "/{job}",
+                        "RESUME_SAVEPOINT_DIR",
+                        shared.resolve("savepoints").toString());
+        publish(run, firstHalf);
+        DeployScripts.Result first = scripts.run(env, "compose/submit-jobs.sh", List.of());
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.stderr()).contains(JOB + ": no retained checkpoint or savepoint");
+        String job = runningJob(JOB);
+        awaitParsed(job, firstHalf.size());
+        // a savepoint first, then newer checkpoints: the newest of all is a checkpoint
+        succeeded(
+                scripts.run(
+                        "savepoint.sh",
+                        "--target-dir",
+                        shared.resolve("savepoints").toUri().toString(),
+                        job));
+        awaitCheckpoints(job, 2);
+        cluster.patch("/jobs/" + job + "?mode=cancel");
+        await(PATIENCE, () -> cluster.jobState(job).equals("CANCELED"), "job " + job + " to end");
+        Path own = shared.resolve("checkpoints").resolve(JOB).resolve(job);
+        Path latest;
+        try (var dirs = Files.list(own)) {
+            latest =
+                    dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
+                            .filter(d -> Files.exists(d.resolve("_metadata")))
+                            .max(
+                                    java.util.Comparator.comparingInt(
+                                            d ->
+                                                    Integer.parseInt(
+                                                            d.getFileName()
+                                                                    .toString()
+                                                                    .substring(4))))
+                            .orElseThrow();
+        }
+        // another job's checkpoint, newer than all of this job's, is not this job's state
+        Path other =
+                Files.createDirectories(
+                        shared.resolve("checkpoints/customer-dimension")
+                                .resolve("0".repeat(31) + "1")
+                                .resolve("chk-999"));
+        Files.copy(latest.resolve("_metadata"), other.resolve("_metadata"));
+
+        publish(run, secondHalf);
+        DeployScripts.Result again = scripts.run(env, "compose/submit-jobs.sh", List.of());
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stderr()).contains(JOB + ": resuming from " + latest);
+        String resumed = runningJob(JOB);
+        assertThat(
+                        cluster.get("/jobs/" + resumed + "/checkpoints")
+                                .path("latest")
+                                .path("restored")
+                                .path("external_path")
+                                .asText())
+                .endsWith(latest.getFileName().toString());
+        // the resumed job reads only what came after its checkpoint
+        awaitParsed(resumed, secondHalf.size());
+        awaitSameRows(run, expected);
+    }
+
+    /** The one job of this name that is not over. */
+    private static String runningJob(String name) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode job : cluster.get("/jobs/overview").path("jobs")) {
+            if (job.path("name").asText().equals(name)
+                    && !List.of("FINISHED", "CANCELED", "FAILED")
+                            .contains(job.path("state").asText())) {
+                ids.add(job.path("jid").asText());
+            }
+        }
+        assertThat(ids).hasSize(1);
+        return ids.get(0);
+    }
+
     private static void applyChanges(
             String database, ChangeSimulator simulator, List<ChangeSimulator.Kind> kinds)
             throws Exception {

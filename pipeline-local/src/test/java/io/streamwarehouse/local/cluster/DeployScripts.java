@@ -62,12 +62,19 @@ final class DeployScripts {
     }
 
     Result run(String script, List<String> args) throws IOException, InterruptedException {
+        return run(java.util.Map.of(), script, args);
+    }
+
+    /** As {@link #run(String, List)}, with more environment variables for the script. */
+    Result run(java.util.Map<String, String> env, String script, List<String> args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("bash");
         command.add(projectRoot.resolve("deploy").resolve(script).toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(projectRoot.toFile());
         builder.environment().put("FLINK_REST", restUrl);
+        builder.environment().putAll(env);
         Path out = Files.createTempFile("deploy-", ".out");
         Path err = Files.createTempFile("deploy-", ".err");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());

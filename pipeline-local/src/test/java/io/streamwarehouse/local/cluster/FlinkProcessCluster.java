@@ -323,21 +323,22 @@ final class FlinkProcessCluster implements AutoCloseable {
         return get("/jobs/" + jobId).path("state").asText();
     }
 
-    /** Whether the job is RUNNING with every task RUNNING (so every task restored its state). */
+    /**
+     * Whether the job is RUNNING with every subtask RUNNING (so every one restored its state). The
+     * per-vertex subtask counts decide: a vertex is RUNNING once one of its subtasks is.
+     */
     boolean allTasksRunning(String jobId) {
         JsonNode job = get("/jobs/" + jobId);
-        if (!"RUNNING".equals(job.path("state").asText())) {
+        if (!"RUNNING".equals(job.path("state").asText()) || job.path("vertices").isEmpty()) {
             return false;
         }
-        int notRunning = 0;
-        var counts = job.path("status-counts").fields();
-        while (counts.hasNext()) {
-            var count = counts.next();
-            if (!count.getKey().equals("RUNNING")) {
-                notRunning += count.getValue().asInt();
+        for (JsonNode vertex : job.path("vertices")) {
+            int running = vertex.path("tasks").path("RUNNING").asInt();
+            if (running != vertex.path("parallelism").asInt()) {
+                return false;
             }
         }
-        return notRunning == 0;
+        return true;
     }
 
     long completedCheckpoints(String jobId) {

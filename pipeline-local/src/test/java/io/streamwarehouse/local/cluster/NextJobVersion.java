@@ -48,7 +48,8 @@ public final class NextJobVersion {
         PipelineConfig config = PipelineConfig.load(null, sets, System.getenv());
         job.preflight(config);
         StreamExecutionEnvironment env =
-                JobRuntime.configure(StreamExecutionEnvironment.getExecutionEnvironment(), config);
+                JobRuntime.configure(
+                        StreamExecutionEnvironment.getExecutionEnvironment(), config, job.name());
         job.build(env, config);
         OperatorIds rows =
                 switch (job.name()) {
