@@ -1,6 +1,7 @@
 package io.streamwarehouse.turnstile;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -61,13 +62,14 @@ import org.apache.flink.util.OutputTag;
  * seen is kept in operator state and acts as a floor after a restore, so a restored job rejects
  * exactly what an uninterrupted one rejects.
  *
- * <p>State: one {@link TurnstileState} per turnstile, read and written once per reading and once
- * per commit (a map of pending readings cost a scan per timer). Its pending readings stay only
- * until they are committed; its baseline (the last committed reading's time and counters) is
- * removed by an event-time timer {@code baseline-retention + allowed-lateness} after that reading,
- * because past the retention (at least max-gap) the next reading could not give a delta anyway.
- * Event time rather than a processing-time TTL, so a week replayed in a minute is cleaned up the
- * same way as a live week, and results never depend on wall-clock speed.
+ * <p>State: {@code pending} (reading time to reading) holds a reading only until it is committed,
+ * by the timer at its time plus the allowed lateness; that timer finds it by key, so no commit
+ * scans the map (timers live on the heap, see {@code JobRuntime}). {@code baseline} (the last
+ * committed reading's time and counters) is removed by an event-time timer {@code
+ * baseline-retention + allowed-lateness} after that reading, because past the retention (at least
+ * max-gap) the next reading could not give a delta anyway. Event time rather than a processing-time
+ * TTL, so a week replayed in a minute is cleaned up the same way as a live week, and results never
+ * depend on wall-clock speed.
  *
  * <p>Deltas are emitted {@code allowed-lateness} behind the watermark. With a non-zero lateness,
  * put {@link WatermarkDelayOperator} after this function so downstream event-time windows do not
@@ -99,16 +101,8 @@ public class CounterDeltaFunction
     private final long maxGapMillis;
     private final long retentionMillis;
 
-    /**
-     * Everything one turnstile needs between its readings, in one value: one read and one write per
-     * reading and per commit, instead of a map scan per timer.
-     */
-    private transient ValueState<TurnstileState> state;
-
-    /** The layout before {@link TurnstileState}, read once per turnstile after an upgrade. */
-    private transient MapState<Long, TurnstileReading> legacyPending;
-
-    private transient ValueState<Baseline> legacyBaseline;
+    private transient MapState<Long, TurnstileReading> pending;
+    private transient ValueState<Baseline> baseline;
 
     /** The highest watermark seen, checkpointed: the floor of the watermark after a restore. */
     private transient ListState<Long> watermarkState;
@@ -147,60 +141,6 @@ public class CounterDeltaFunction
         }
     }
 
-    /**
-     * One turnstile's state: its baseline (null before the first committed reading) and its
-     * readings waiting for the watermark, in reading-time order, one per time. A Flink POJO with an
-     * array (not a list) so no part of it falls back to Kryo.
-     */
-    public static class TurnstileState {
-        public Baseline baseline;
-        public TurnstileReading[] pending = new TurnstileReading[0];
-
-        public TurnstileState() {}
-
-        int indexOf(long time) {
-            for (int i = 0; i < pending.length; i++) {
-                if (pending[i].eventTimeMillis() == time) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        boolean isPending(long time) {
-            return indexOf(time) >= 0;
-        }
-
-        void hold(TurnstileReading reading) {
-            long time = reading.eventTimeMillis();
-            int at = 0;
-            while (at < pending.length && pending[at].eventTimeMillis() < time) {
-                at++;
-            }
-            TurnstileReading[] grown = new TurnstileReading[pending.length + 1];
-            System.arraycopy(pending, 0, grown, 0, at);
-            grown[at] = reading;
-            System.arraycopy(pending, at, grown, at + 1, pending.length - at);
-            pending = grown;
-        }
-
-        /** Removes and returns, in time order, the readings whose commit time has come. */
-        List<TurnstileReading> takeDue(long timestamp, long latenessMillis) {
-            int due = 0;
-            while (due < pending.length
-                    && pending[due].eventTimeMillis() + latenessMillis <= timestamp) {
-                due++;
-            }
-            List<TurnstileReading> taken = List.of(Arrays.copyOf(pending, due));
-            pending = Arrays.copyOfRange(pending, due, pending.length);
-            return taken;
-        }
-
-        boolean isEmpty() {
-            return baseline == null && pending.length == 0;
-        }
-    }
-
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         watermarkState =
@@ -234,17 +174,14 @@ public class CounterDeltaFunction
 
     @Override
     public void open(OpenContext openContext) {
-        state =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("turnstile", TurnstileState.class));
-        legacyPending =
+        pending =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         "pending",
                                         Types.LONG,
                                         TypeInformation.of(TurnstileReading.class)));
-        legacyBaseline =
+        baseline =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("baseline", Baseline.class));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
@@ -266,81 +203,71 @@ public class CounterDeltaFunction
             rejectLate(reading, watermark, ctx);
             return;
         }
-        TurnstileState current = current();
-        int held = current.indexOf(time);
-        if (held < 0) {
-            current.hold(reading);
+        TurnstileReading held = pending.get(time);
+        if (held == null) {
+            pending.put(time, reading);
             ctx.timerService().registerEventTimeTimer(time + latenessMillis);
-            state.update(current);
             return;
         }
         duplicates.inc();
-        if (reading.regular() && !current.pending[held].regular()) {
-            current.pending[held] = reading;
-            state.update(current);
+        if (reading.regular() && !held.regular()) {
+            pending.put(time, reading);
         }
-    }
-
-    /**
-     * This turnstile's state; state written by the previous layout (a pending map and a baseline)
-     * is moved over on first access, so an upgrade from an older savepoint loses nothing.
-     */
-    private TurnstileState current() throws Exception {
-        TurnstileState current = state.value();
-        if (current != null) {
-            return current;
-        }
-        current = new TurnstileState();
-        current.baseline = legacyBaseline.value();
-        if (current.baseline != null) {
-            legacyBaseline.clear();
-        }
-        if (!legacyPending.isEmpty()) {
-            for (TurnstileReading reading : legacyPending.values()) {
-                current.hold(reading);
-            }
-            legacyPending.clear();
-        }
-        return current;
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TurnstileDelta> out)
             throws Exception {
         watermark(ctx);
-        TurnstileState current = current();
-        for (TurnstileReading reading : current.takeDue(timestamp, latenessMillis)) {
-            commit(current, reading, ctx, out);
-        }
-        for (TurnstileReading reading : current.pending) {
-            // Normally already registered (timers are idempotent); this also covers state
-            // restored under a different allowed lateness, whose timers no longer line up.
-            ctx.timerService().registerEventTimeTimer(reading.eventTimeMillis() + latenessMillis);
-        }
-        Baseline last = current.baseline;
-        if (last != null && current.pending.length == 0 && cleanupTime(last.time) <= timestamp) {
-            current.baseline = null;
-        }
-        if (current.isEmpty()) {
-            state.clear();
+        long time = timestamp - latenessMillis;
+        TurnstileReading reading = pending.get(time);
+        if (reading != null) {
+            // The common case: this timer is the commit time of exactly one reading, and timers
+            // fire in time order, so readings are committed in reading-time order without a scan.
+            pending.remove(time);
+            commit(reading, time, ctx, out);
         } else {
-            state.update(current);
+            commitAllDue(timestamp, ctx, out);
+        }
+        Baseline last = baseline.value();
+        if (last != null && cleanupTime(last.time) <= timestamp && pending.isEmpty()) {
+            baseline.clear();
+        }
+    }
+
+    /**
+     * A baseline's cleanup timer, or a timer of state restored under another allowed lateness
+     * (whose commit times no longer line up): commits whatever is due, in order, and re-registers
+     * the rest.
+     */
+    private void commitAllDue(long timestamp, OnTimerContext ctx, Collector<TurnstileDelta> out)
+            throws Exception {
+        List<Long> due = new ArrayList<>();
+        for (Long time : pending.keys()) {
+            if (time + latenessMillis <= timestamp) {
+                due.add(time);
+            } else {
+                ctx.timerService().registerEventTimeTimer(time + latenessMillis);
+            }
+        }
+        Collections.sort(due);
+        for (Long time : due) {
+            TurnstileReading reading = pending.get(time);
+            pending.remove(time);
+            commit(reading, time, ctx, out);
         }
     }
 
     private void commit(
-            TurnstileState current,
-            TurnstileReading reading,
-            OnTimerContext ctx,
-            Collector<TurnstileDelta> out) {
-        long time = reading.eventTimeMillis();
+            TurnstileReading reading, long time, OnTimerContext ctx, Collector<TurnstileDelta> out)
+            throws Exception {
         if (rules.mode() == CounterMode.INTERVAL) {
             countInterval(reading, ctx, out);
             return;
         }
-        Baseline last = current.baseline;
+        Baseline last = baseline.value();
         if (last == null) {
-            newBaseline(current, reading, time, ctx);
+            newBaseline(null, reading, time, ctx);
             return;
         }
         if (time <= last.time) {
@@ -358,7 +285,7 @@ public class CounterDeltaFunction
             ctx.output(
                     ANOMALIES,
                     anomaly(ctx, reading, last, CounterAnomaly.EXITS, CounterAnomaly.GAP, null));
-            newBaseline(current, reading, time, ctx);
+            newBaseline(last, reading, time, ctx);
             return;
         }
         long threshold = rules.thresholdFor(gapMillis);
@@ -396,7 +323,7 @@ public class CounterDeltaFunction
                             reading, entriesCounted ? entries : 0, exitsCounted ? exits : 0),
                     out);
         }
-        newBaseline(current, reading, time, ctx);
+        newBaseline(last, reading, time, ctx);
     }
 
     /** Interval mode: the reading is its own delta, each count up to the ceiling. */
@@ -442,16 +369,16 @@ public class CounterDeltaFunction
     }
 
     private void newBaseline(
-            TurnstileState current, TurnstileReading reading, long time, OnTimerContext ctx) {
-        Baseline previous = current.baseline;
+            Baseline previous, TurnstileReading reading, long time, OnTimerContext ctx)
+            throws Exception {
         if (previous != null) {
             long oldCleanup = cleanupTime(previous.time);
             // The same timestamp may also be a pending reading's commit timer; keep it then.
-            if (!current.isPending(oldCleanup - latenessMillis)) {
+            if (!pending.contains(oldCleanup - latenessMillis)) {
                 ctx.timerService().deleteEventTimeTimer(oldCleanup);
             }
         }
-        current.baseline = new Baseline(time, reading.entries, reading.exits);
+        baseline.update(new Baseline(time, reading.entries, reading.exits));
         ctx.timerService().registerEventTimeTimer(cleanupTime(time));
     }
 
