@@ -1,7 +1,6 @@
 package io.streamwarehouse.turnstile;
 
 import java.lang.reflect.Type;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.LocalTimeTypeInfo;
@@ -9,9 +8,11 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
- * Flink's own serializers for the {@code java.time} fields of the turnstile POJOs. Flink's type
- * extraction does not know these classes and would hand them to Kryo, on the hot path of every
- * reading and in every checkpoint; {@code @TypeInfo} on the field says which serializer to use.
+ * Flink's own serializer for the reading times kept in state and passed between tasks. Flink's type
+ * extraction does not know {@code java.time} classes and would hand them to Kryo, on the hot path
+ * of every reading and in every checkpoint; {@code @TypeInfo} on the field says which serializer to
+ * use. ({@link TurnstileDelta} keeps plain fields: the Table API reads them through its declared
+ * schema, and the delta never leaves its chain.)
  */
 public final class TimeTypes {
     private TimeTypes() {}
@@ -21,14 +22,6 @@ public final class TimeTypes {
         public TypeInformation<LocalDateTime> createTypeInfo(
                 Type type, Map<String, TypeInformation<?>> parameters) {
             return LocalTimeTypeInfo.LOCAL_DATE_TIME;
-        }
-    }
-
-    public static final class Date extends TypeInfoFactory<LocalDate> {
-        @Override
-        public TypeInformation<LocalDate> createTypeInfo(
-                Type type, Map<String, TypeInformation<?>> parameters) {
-            return LocalTimeTypeInfo.LOCAL_DATE;
         }
     }
 }

@@ -3,7 +3,6 @@ package io.streamwarehouse.turnstile;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Objects;
-import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * People counted by one turnstile between two consecutive readings, attributed to the later
@@ -20,12 +19,10 @@ public class TurnstileDelta {
     public String linename;
     public String division;
 
-    @TypeInfo(TimeTypes.Date.class)
     public LocalDate readingDate;
 
     public String description;
 
-    @TypeInfo(TimeTypes.DateTime.class)
     public LocalDateTime deltaTime;
 
     public long entries;

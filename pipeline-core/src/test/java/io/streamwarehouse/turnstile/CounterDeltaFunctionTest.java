@@ -610,7 +610,6 @@ class CounterDeltaFunctionTest {
                         TurnstileKey.class,
                         ParseResult.class,
                         Reject.class,
-                        TurnstileDelta.class,
                         CounterAnomaly.class)) {
             assertThat(TypeInformation.of(type)).as("%s", type).isInstanceOf(PojoTypeInfo.class);
             PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
