@@ -64,12 +64,11 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>State: {@code pending} (reading time to reading) holds a reading only until it is committed,
  * by the timer at its time plus the allowed lateness; that timer finds it by key, so no commit
- * scans the map (timers live on the heap, see {@code JobRuntime}). {@code baseline} (the last
- * committed reading's time and counters) is removed by an event-time timer {@code
- * baseline-retention + allowed-lateness} after that reading, because past the retention (at least
- * max-gap) the next reading could not give a delta anyway. Event time rather than a processing-time
- * TTL, so a week replayed in a minute is cleaned up the same way as a live week, and results never
- * depend on wall-clock speed.
+ * scans the map. {@code baseline} (the last committed reading's time and counters) is removed by an
+ * event-time timer {@code baseline-retention + allowed-lateness} after that reading, because past
+ * the retention (at least max-gap) the next reading could not give a delta anyway. Event time
+ * rather than a processing-time TTL, so a week replayed in a minute is cleaned up the same way as a
+ * live week, and results never depend on wall-clock speed.
  *
  * <p>Deltas are emitted {@code allowed-lateness} behind the watermark. With a non-zero lateness,
  * put {@link WatermarkDelayOperator} after this function so downstream event-time windows do not
@@ -228,10 +227,29 @@ public class CounterDeltaFunction
             commit(reading, time, ctx, out);
         } else {
             commitAllDue(timestamp, ctx, out);
+            cleanUpOrRearm(timestamp, ctx);
         }
+    }
+
+    /**
+     * The baseline's cleanup timer fired. A turnstile keeps one cleanup timer, armed with its first
+     * baseline and moved on only here, rather than deleting and registering one per reading (two
+     * RocksDB writes each): if a newer baseline or pending reading exists, the timer is armed again
+     * for the newest of them; otherwise the baseline has been silent for the retention and goes.
+     */
+    private void cleanUpOrRearm(long timestamp, OnTimerContext ctx) throws Exception {
         Baseline last = baseline.value();
-        if (last != null && cleanupTime(last.time) <= timestamp && pending.isEmpty()) {
+        if (last == null) {
+            return;
+        }
+        long newest = last.time;
+        for (Long time : pending.keys()) {
+            newest = Math.max(newest, time);
+        }
+        if (cleanupTime(newest) <= timestamp) {
             baseline.clear();
+        } else {
+            ctx.timerService().registerEventTimeTimer(cleanupTime(newest));
         }
     }
 
@@ -371,15 +389,12 @@ public class CounterDeltaFunction
     private void newBaseline(
             Baseline previous, TurnstileReading reading, long time, OnTimerContext ctx)
             throws Exception {
-        if (previous != null) {
-            long oldCleanup = cleanupTime(previous.time);
-            // The same timestamp may also be a pending reading's commit timer; keep it then.
-            if (!pending.contains(oldCleanup - latenessMillis)) {
-                ctx.timerService().deleteEventTimeTimer(oldCleanup);
-            }
-        }
         baseline.update(new Baseline(time, reading.entries, reading.exits));
-        ctx.timerService().registerEventTimeTimer(cleanupTime(time));
+        // The first baseline arms the cleanup timer (see cleanUpOrRearm); so does a commit whose
+        // timer was also the cleanup time of the baseline it replaces, which it has used up.
+        if (previous == null || cleanupTime(previous.time) == ctx.timestamp()) {
+            ctx.timerService().registerEventTimeTimer(cleanupTime(time));
+        }
     }
 
     private long cleanupTime(long baselineTime) {

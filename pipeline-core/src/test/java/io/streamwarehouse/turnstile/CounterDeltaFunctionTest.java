@@ -485,7 +485,7 @@ class CounterDeltaFunctionTest {
             h.watermark("2023-05-27T12:00:00");
             assertThat(h.stateEntries()).as("only the baseline").isEqualTo(1);
             assertThat(h.harness.numEventTimeTimers())
-                    .as("older cleanup timers were deleted")
+                    .as("one cleanup timer per turnstile, not one per reading")
                     .isEqualTo(1);
 
             h.watermark("2023-06-03T11:59:59.999");

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -164,11 +165,20 @@ public final class KafkaService implements AutoCloseable {
 
     private boolean allPartitionsLed(String topic, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
-        TopicDescription description =
-                admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .get(topic);
+        TopicDescription description;
+        try {
+            description =
+                    admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .get(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                // created, but the broker's metadata has not caught up yet: ask again
+                return false;
+            }
+            throw e;
+        }
         return description != null
                 && description.partitions().size() == partitions
                 && description.partitions().stream()
