@@ -73,6 +73,16 @@ public final class SandboxCommand implements Callable<Integer> {
     double rate;
 
     @Option(
+            names = "--web-address",
+            defaultValue = LocalCluster.LOOPBACK,
+            description =
+                    "Address the Flink web UI and REST API listen on (default: ${DEFAULT-VALUE},"
+                            + " this machine only). The REST API has no authentication and runs"
+                            + " any jar it is sent: open it to a network only behind a proxy that"
+                            + " authenticates.")
+    String webAddress;
+
+    @Option(
             names = "--web-port",
             defaultValue = "8081",
             description = "Flink web UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -161,7 +171,7 @@ public final class SandboxCommand implements Callable<Integer> {
                                         + Files.createTempDirectory("sandbox-checkpoints")
                                                 .toUri()));
 
-        LocalCluster cluster = LocalCluster.start(webPort, 8);
+        LocalCluster cluster = LocalCluster.start(webAddress, webPort, 8);
         resources.add(cluster);
         JobID customer = cluster.submit(new CustomerDimensionJob(), settings, null);
         JobID turnstile = cluster.submit(new TurnstileAggregatesJob(), settings, null);
