@@ -12,9 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * {@code ./pipeline ARGS} as its own JVM: the launcher's main class, JVM flags and classpath (this
@@ -117,6 +121,40 @@ public final class CliProcess implements AutoCloseable {
         if (process.isAlive() && !terminate(Duration.ofSeconds(60))) {
             kill();
         }
+    }
+
+    /** The process listening on a TCP port of this machine, as {@code ss} tells. */
+    public static Optional<ProcessHandle> listeningOn(int port) throws Exception {
+        Pattern local = Pattern.compile(":" + port + "$");
+        Pattern pid = Pattern.compile("pid=(\\d+),");
+        for (String line : ss()) {
+            String[] fields = line.trim().split("\\s+");
+            Matcher m = pid.matcher(line);
+            if (fields.length > 3 && local.matcher(fields[3]).find() && m.find()) {
+                return ProcessHandle.of(Long.parseLong(m.group(1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Local addresses of the process's listening TCP sockets, as {@code ss} prints them. */
+    public static List<String> listeningAddresses(long pid) throws Exception {
+        List<String> addresses = new ArrayList<>();
+        for (String line : ss()) {
+            if (line.contains("pid=" + pid + ",")) {
+                addresses.add(line.trim().split("\\s+")[3]);
+            }
+        }
+        return addresses;
+    }
+
+    private static List<String> ss() throws Exception {
+        Process ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!ss.waitFor(30, TimeUnit.SECONDS) || ss.exitValue() != 0) {
+            throw new IllegalStateException("ss failed: " + out);
+        }
+        return out.lines().collect(Collectors.toList());
     }
 
     private static void follow(InputStream stream, List<String> lines, String name) {
