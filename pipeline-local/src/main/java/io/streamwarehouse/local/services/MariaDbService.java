@@ -100,7 +100,12 @@ public final class MariaDbService implements AutoCloseable {
             // The init file holds the root password; the server has read it.
             Files.deleteIfExists(initFile);
             verifyRootLogin();
-            watching = ServerWatchdog.watch("mariadb-" + port, serverPid(dataDirectory), "TERM");
+            watching =
+                    ServerWatchdog.watch(
+                            "mariadb-" + port,
+                            pidFile(dataDirectory),
+                            dataDirectory.toString(),
+                            "TERM");
         } catch (IOException | SQLException | RuntimeException e) {
             stopQuietly(starting);
             if (watching != null) {
@@ -303,17 +308,11 @@ public final class MariaDbService implements AutoCloseable {
     }
 
     /** The server writes its pid to {@code <host name>.pid} in the data directory. */
-    private static long serverPid(Path dataDirectory) throws IOException {
+    private static Path pidFile(Path dataDirectory) throws IOException {
         try (var files = Files.list(dataDirectory)) {
-            Path pidFile =
-                    files.filter(f -> f.getFileName().toString().endsWith(".pid"))
-                            .findFirst()
-                            .orElseThrow(
-                                    () ->
-                                            new IOException(
-                                                    "MariaDB wrote no pid file in "
-                                                            + dataDirectory));
-            return Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            return files.filter(f -> f.getFileName().toString().endsWith(".pid"))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no pid file in " + dataDirectory));
         }
     }
 

@@ -70,7 +70,12 @@ public final class PostgresService implements AutoCloseable {
             initdb();
             configure();
             pgCtl("start", "-l", serverLog.toString(), "-w", "-t", "60");
-            starting = ServerWatchdog.watch("postgres-" + port, postmasterPid(), "QUIT");
+            starting =
+                    ServerWatchdog.watch(
+                            "postgres-" + port,
+                            dataDirectory.resolve("postmaster.pid"),
+                            dataDirectory.toString(),
+                            "QUIT");
             try (Connection connection = openConnection("postgres");
                     Statement statement = connection.createStatement()) {
                 statement.execute("SELECT 1");
@@ -264,15 +269,6 @@ public final class PostgresService implements AutoCloseable {
                 hba,
                 StandardCharsets.UTF_8,
                 StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    /** The first line of postmaster.pid, written before pg_ctl reports the server started. */
-    private long postmasterPid() throws IOException {
-        String first =
-                Files.readAllLines(dataDirectory.resolve("postmaster.pid"), StandardCharsets.UTF_8)
-                        .get(0)
-                        .trim();
-        return Long.parseLong(first);
     }
 
     private void stopServer() {

@@ -1,6 +1,7 @@
 package io.streamwarehouse.local.services;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,14 +23,23 @@ final class ServerWatchdog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerWatchdog.class);
 
+    /*
+     * $1 the server's pid file, $2 the signal, $3 a text its command line must contain. The pid is
+     * read when the JVM is gone, not when the watchdog starts: a server restarted in between (a
+     * test injecting an outage) has a new pid, and the old one may belong to another process by
+     * then, which the command line check also guards against.
+     */
     private static final String SCRIPT =
             "cat >/dev/null 2>&1\n"
-                    + "kill -s \"$2\" \"$1\" 2>/dev/null || exit 0\n"
+                    + "pid=$(head -n 1 \"$1\" 2>/dev/null | tr -d ' \\r')\n"
+                    + "case \"$pid\" in ''|*[!0-9]*) exit 0 ;; esac\n"
+                    + "grep -qaF -- \"$3\" \"/proc/$pid/cmdline\" 2>/dev/null || exit 0\n"
+                    + "kill -s \"$2\" \"$pid\" 2>/dev/null || exit 0\n"
                     + "i=0\n"
-                    + "while kill -0 \"$1\" 2>/dev/null && [ \"$i\" -lt 100 ]; do\n"
+                    + "while kill -0 \"$pid\" 2>/dev/null && [ \"$i\" -lt 100 ]; do\n"
                     + "  sleep 0.1; i=$((i + 1))\n"
                     + "done\n"
-                    + "kill -s KILL \"$1\" 2>/dev/null\n"
+                    + "kill -s KILL \"$pid\" 2>/dev/null\n"
                     + "exit 0\n";
 
     private final Process process;
@@ -39,11 +49,13 @@ final class ServerWatchdog implements AutoCloseable {
     }
 
     /**
-     * @param serverPid the server's main process
+     * @param pidFile where the server keeps the pid of its main process
+     * @param commandLineMark a text of the server's command line that no other process has, such as
+     *     its data directory
      * @param signal what stops the server at once and cleanly enough: {@code QUIT} for PostgreSQL
      *     (immediate shutdown, its backends go too), {@code TERM} for MariaDB
      */
-    static ServerWatchdog watch(String name, long serverPid, String signal) {
+    static ServerWatchdog watch(String name, Path pidFile, String commandLineMark, String signal) {
         try {
             Process process =
                     new ProcessBuilder(
@@ -52,8 +64,9 @@ final class ServerWatchdog implements AutoCloseable {
                                             "-c",
                                             SCRIPT,
                                             "watchdog-" + name,
-                                            Long.toString(serverPid),
-                                            signal))
+                                            pidFile.toString(),
+                                            signal,
+                                            commandLineMark))
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                             .redirectError(ProcessBuilder.Redirect.DISCARD)
                             .start();
