@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.local.cli.CliProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +21,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a password could leak to read while they run: the processes' arguments as {@code ps} shows them
  * (servers included), every REST endpoint that shows configuration or the job, the listening
  * sockets, the logs at Flink's default level INFO, and every file the run wrote that others could
- * read. Not one password may show up.
+ * read. Not one password may show up. With the e-mail policy {@code hashed}, no customer's e-mail
+ * address may show up in the logs or in any table that stores one.
  */
 class SecretsITCase {
     private static final Pattern WEB_UI = Pattern.compile("Flink web UI\\s+(http://\\S+)");
@@ -180,11 +186,16 @@ class SecretsITCase {
                     }
                 }
 
+                assertEmailsStoredOnlyHashed(env);
+
                 assertThat(sandbox.terminate(Duration.ofSeconds(90))).as("sandbox stops").isTrue();
                 assertThat(sandbox.stderr())
                         .as("logs at INFO")
                         .anyMatch(l -> l.contains(" INFO ") && l.contains("org.apache.flink"));
                 assertNoSecret("sandbox output and logs", sandbox.allOutput(), secrets);
+                assertThat(sandbox.allOutput())
+                        .as("no e-mail address of a customer in the logs")
+                        .doesNotContain("@" + SakilaSampleData.EMAIL_DOMAIN);
                 assertNoSecretInFilesOthersCanRead(sandboxTmp, secrets);
             }
             assertThat(services.terminate(Duration.ofSeconds(90))).as("services stop").isTrue();
@@ -193,6 +204,43 @@ class SecretsITCase {
                     .anyMatch(l -> l.equals("PIPELINE_WAREHOUSE_PASSWORD=***"));
             assertNoSecret("services output and logs", services.allOutput(), secrets);
             assertNoSecretInFilesOthersCanRead(servicesTmp, secrets);
+        }
+    }
+
+    /**
+     * With {@code customer.email-mode=hashed}, no table holds an address: not the dimension, not
+     * its history, not the row images in staging.
+     */
+    private static void assertEmailsStoredOnlyHashed(Map<String, String> env) throws Exception {
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put(
+                "staging.customer_changes",
+                "SELECT count(*), count(*) FILTER (WHERE coalesce(before_image->>'email', '') LIKE"
+                        + " '%@%' OR coalesce(after_image->>'email', '') LIKE '%@%')"
+                        + " FROM staging.customer_changes WHERE source_table = 'customer'");
+        queries.put(
+                "warehouse.dim_customer",
+                "SELECT count(*), count(*) FILTER (WHERE email LIKE '%@%')"
+                        + " FROM warehouse.dim_customer");
+        queries.put(
+                "warehouse.dim_customer_history",
+                "SELECT count(*), count(*) FILTER (WHERE email LIKE '%@%')"
+                        + " FROM warehouse.dim_customer_history");
+        try (Connection warehouse =
+                        DriverManager.getConnection(
+                                env.get("PIPELINE_WAREHOUSE_JDBC_URL"),
+                                env.get("PIPELINE_WAREHOUSE_USERNAME"),
+                                env.get("PIPELINE_WAREHOUSE_PASSWORD"));
+                Statement st = warehouse.createStatement()) {
+            for (var query : queries.entrySet()) {
+                try (ResultSet rs = st.executeQuery(query.getValue())) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("rows in " + query.getKey()).isPositive();
+                    assertThat(rs.getLong(2))
+                            .as("rows with an e-mail address in " + query.getKey())
+                            .isZero();
+                }
+            }
         }
     }
 
