@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +159,21 @@ public final class SandboxCommand implements Callable<Integer> {
                 SampleWarehouse.usePostgresSource(services, env);
             }
             out.printf("sandbox: services up in %.1f s%n", services.startupTime().toMillis() / 1e3);
+        } else {
+            // the account simulated changes write with, as ./pipeline services hands it out
+            Map<String, String> given = new HashMap<>();
+            if (config.envFile != null) {
+                given.putAll(ConfigOptions.readEnvFile(config.envFile));
+            }
+            given.putAll(System.getenv());
+            for (String key :
+                    List.of(
+                            SampleWarehouse.SIMULATOR_USERNAME,
+                            SampleWarehouse.SIMULATOR_PASSWORD)) {
+                if (given.containsKey(key)) {
+                    env.put(key, given.get(key));
+                }
+            }
         }
         PipelineConfig settings =
                 config.load(
