@@ -47,7 +47,7 @@ public final class CliProcess implements AutoCloseable {
         Files.createDirectories(tmpDir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx1g");
+        command.add("-Xmx2g");
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
                 .forEach(command::add);
@@ -102,6 +102,12 @@ public final class CliProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError("no such line within " + timeout + ":\n" + allOutput());
+    }
+
+    /** Keeps what the process printed so far, for a person reading a failed run. */
+    public void saveOutput(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, allOutput(), StandardCharsets.UTF_8);
     }
 
     /** SIGTERM, as {@code kill} sends it: shutdown hooks run. */

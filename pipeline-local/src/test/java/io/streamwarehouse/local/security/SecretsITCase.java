@@ -109,7 +109,9 @@ class SecretsITCase {
                                     "PIPELINE_CUSTOMER_EMAIL_MODE",
                                     "hashed",
                                     "PIPELINE_CUSTOMER_EMAIL_HASH_KEY",
-                                    hashKey),
+                                    hashKey,
+                                    "PIPELINE_CUSTOMER_HISTORY",
+                                    "true"),
                             "sandbox",
                             "--external",
                             "--env-file",
@@ -118,85 +120,94 @@ class SecretsITCase {
                             "0",
                             "--speedup",
                             "0")) {
-                Matcher webUi =
-                        WEB_UI.matcher(
-                                sandbox.awaitLine(
-                                        l -> WEB_UI.matcher(l).find(), Duration.ofMinutes(3)));
-                assertThat(webUi.find()).isTrue();
-                String rest = webUi.group(1);
-                assertThat(URI.create(rest).getHost()).isEqualTo("127.0.0.1");
-                // both jobs run and have written rows: the sources, sinks and checkpoints have
-                // all had their chance to log
-                await().atMost(Duration.ofMinutes(4))
-                        .pollInterval(Duration.ofSeconds(1))
-                        .untilAsserted(
-                                () -> {
-                                    Matcher progress = lastProgress(sandbox.stdout());
-                                    assertThat(progress).isNotNull();
-                                    assertThat(number(progress.group(1))).isPositive();
-                                    assertThat(number(progress.group(2))).isPositive();
-                                });
+                try {
+                    Matcher webUi =
+                            WEB_UI.matcher(
+                                    sandbox.awaitLine(
+                                            l -> WEB_UI.matcher(l).find(), Duration.ofMinutes(3)));
+                    assertThat(webUi.find()).isTrue();
+                    String rest = webUi.group(1);
+                    assertThat(URI.create(rest).getHost()).isEqualTo("127.0.0.1");
+                    // both jobs run and have written rows: the sources, sinks and checkpoints have
+                    // all had their chance to log
+                    await().atMost(Duration.ofMinutes(4))
+                            .pollInterval(Duration.ofSeconds(1))
+                            .untilAsserted(
+                                    () -> {
+                                        Matcher progress = lastProgress(sandbox.stdout());
+                                        assertThat(progress).isNotNull();
+                                        assertThat(number(progress.group(1))).isPositive();
+                                        assertThat(number(progress.group(2))).isPositive();
+                                    });
 
-                Map<String, String> pages = restPages(rest);
-                assertThat(pages.keySet())
-                        .contains("/jobmanager/config")
-                        .anyMatch(p -> p.matches("/jobs/[0-9a-f]{32}/config"));
-                assertThat(pages.keySet().stream().filter(p -> p.endsWith("/config")).count())
-                        .as("job config pages")
-                        .isGreaterThanOrEqualTo(3);
-                // real answers, not error pages
-                assertThat(pages.get("/jobmanager/config")).contains("rest.bind-address");
-                assertThat(pages)
-                        .anySatisfy(
-                                (page, body) -> {
-                                    assertThat(page).endsWith("/config");
-                                    assertThat(body).contains("execution-config");
-                                });
-                pages.forEach((page, body) -> assertNoSecret("REST " + page, body, secrets));
+                    Map<String, String> pages = restPages(rest);
+                    assertThat(pages.keySet())
+                            .contains("/jobmanager/config")
+                            .anyMatch(p -> p.matches("/jobs/[0-9a-f]{32}/config"));
+                    assertThat(pages.keySet().stream().filter(p -> p.endsWith("/config")).count())
+                            .as("job config pages")
+                            .isGreaterThanOrEqualTo(3);
+                    // real answers, not error pages
+                    assertThat(pages.get("/jobmanager/config")).contains("rest.bind-address");
+                    assertThat(pages)
+                            .anySatisfy(
+                                    (page, body) -> {
+                                        assertThat(page).endsWith("/config");
+                                        assertThat(body).contains("execution-config");
+                                    });
+                    pages.forEach((page, body) -> assertNoSecret("REST " + page, body, secrets));
 
-                List<ProcessHandle> processes = new ArrayList<>();
-                for (CliProcess cli : List.of(services, sandbox)) {
-                    processes.add(cli.handle());
-                    cli.handle().descendants().forEach(processes::add);
-                }
-                // pg_ctl detaches PostgreSQL from the JVM: found by its port, with its backends
-                ProcessHandle postgres =
-                        CliProcess.listeningOn(
-                                        URI.create(
-                                                        env.get("PIPELINE_WAREHOUSE_JDBC_URL")
-                                                                .substring("jdbc:".length()))
-                                                .getPort())
-                                .orElseThrow();
-                processes.add(postgres);
-                postgres.descendants().forEach(processes::add);
-                assertThat(processes)
-                        .extracting(p -> p.info().command().orElse(""))
-                        .as("the servers are among the processes")
-                        .anyMatch(c -> c.endsWith("/postgres"))
-                        .anyMatch(c -> c.endsWith("/mariadbd"));
-                for (ProcessHandle process : processes) {
-                    assertNoSecret(
-                            "arguments of process " + process.pid(), commandLine(process), secrets);
-                }
-                for (ProcessHandle process : processes) {
-                    for (String socket : CliProcess.listeningAddresses(process.pid())) {
-                        assertThat(socket)
-                                .as("listening socket of process " + process.pid())
-                                .matches("(127\\.0\\.0\\.1|\\[::ffff:127\\.0\\.0\\.1\\]):\\d+");
+                    List<ProcessHandle> processes = new ArrayList<>();
+                    for (CliProcess cli : List.of(services, sandbox)) {
+                        processes.add(cli.handle());
+                        cli.handle().descendants().forEach(processes::add);
                     }
+                    // pg_ctl detaches PostgreSQL from the JVM: found by its port, with its backends
+                    ProcessHandle postgres =
+                            CliProcess.listeningOn(
+                                            URI.create(
+                                                            env.get("PIPELINE_WAREHOUSE_JDBC_URL")
+                                                                    .substring("jdbc:".length()))
+                                                    .getPort())
+                                    .orElseThrow();
+                    processes.add(postgres);
+                    postgres.descendants().forEach(processes::add);
+                    assertThat(processes)
+                            .extracting(p -> p.info().command().orElse(""))
+                            .as("the servers are among the processes")
+                            .anyMatch(c -> c.endsWith("/postgres"))
+                            .anyMatch(c -> c.endsWith("/mariadbd"));
+                    for (ProcessHandle process : processes) {
+                        assertNoSecret(
+                                "arguments of process " + process.pid(),
+                                commandLine(process),
+                                secrets);
+                    }
+                    for (ProcessHandle process : processes) {
+                        for (String socket : CliProcess.listeningAddresses(process.pid())) {
+                            assertThat(socket)
+                                    .as("listening socket of process " + process.pid())
+                                    .matches("(127\\.0\\.0\\.1|\\[::ffff:127\\.0\\.0\\.1\\]):\\d+");
+                        }
+                    }
+
+                    assertEmailsStoredOnlyHashed(env);
+
+                    assertThat(sandbox.terminate(Duration.ofSeconds(90)))
+                            .as("sandbox stops")
+                            .isTrue();
+                    assertThat(sandbox.stderr())
+                            .as("logs at INFO")
+                            .anyMatch(l -> l.contains(" INFO ") && l.contains("org.apache.flink"));
+                    assertNoSecret("sandbox output and logs", sandbox.allOutput(), secrets);
+                    assertThat(sandbox.allOutput())
+                            .as("no e-mail address of a customer in the logs")
+                            .doesNotContain("@" + SakilaSampleData.EMAIL_DOMAIN);
+                    assertNoSecretInFilesOthersCanRead(sandboxTmp, secrets);
+                } finally {
+                    sandbox.saveOutput(Path.of("target", "secrets-it", "sandbox.log"));
+                    services.saveOutput(Path.of("target", "secrets-it", "services.log"));
                 }
-
-                assertEmailsStoredOnlyHashed(env);
-
-                assertThat(sandbox.terminate(Duration.ofSeconds(90))).as("sandbox stops").isTrue();
-                assertThat(sandbox.stderr())
-                        .as("logs at INFO")
-                        .anyMatch(l -> l.contains(" INFO ") && l.contains("org.apache.flink"));
-                assertNoSecret("sandbox output and logs", sandbox.allOutput(), secrets);
-                assertThat(sandbox.allOutput())
-                        .as("no e-mail address of a customer in the logs")
-                        .doesNotContain("@" + SakilaSampleData.EMAIL_DOMAIN);
-                assertNoSecretInFilesOthersCanRead(sandboxTmp, secrets);
             }
             assertThat(services.terminate(Duration.ofSeconds(90))).as("services stop").isTrue();
             // the settings lines are masked when the env file has them
