@@ -76,11 +76,6 @@ final class ServerWatchdog implements AutoCloseable {
         }
     }
 
-    /** The watchdog's own process, for tests that follow it. */
-    ProcessHandle handle() {
-        return process.toHandle();
-    }
-
     /**
      * Ends the watchdog without letting it signal the server: for after the server was stopped the
      * normal way, when its pid may soon belong to another process.
