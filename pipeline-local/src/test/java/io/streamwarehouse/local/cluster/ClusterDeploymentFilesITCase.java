@@ -3,6 +3,7 @@ package io.streamwarehouse.local.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.SakilaSampleData;
@@ -15,15 +16,19 @@ import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
@@ -95,6 +100,65 @@ class ClusterDeploymentFilesITCase {
                     .as(call.toString())
                     .contains("cannot reach the Flink REST API at " + rest);
             assertThat(result.stdout()).as(call.toString()).isEmpty();
+        }
+    }
+
+    /**
+     * A REST API behind authentication (a proxy, or Flink's own mutual TLS) answers nothing without
+     * credentials; the scripts take theirs from a curl config file, not from their arguments.
+     */
+    @Test
+    void scriptsAuthenticateWithTheCurlConfigFile(@TempDir Path dir) throws Exception {
+        String credentials = "ops:" + UUID.randomUUID();
+        String expected =
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/",
+                exchange -> {
+                    boolean admitted =
+                            expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+                    String path = exchange.getRequestURI().getPath();
+                    String body =
+                            !admitted
+                                    ? "{\"errors\":[\"authentication required\"]}"
+                                    : path.equals("/overview")
+                                            ? "{\"flink-version\":\"1.20.3\",\"taskmanagers\":1,"
+                                                    + "\"slots-total\":2,\"slots-available\":2,"
+                                                    + "\"jobs-running\":0}"
+                                            : path.equals("/jobs/overview")
+                                                    ? "{\"jobs\":[]}"
+                                                    : "{}";
+                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(admitted ? 200 : 401, bytes.length);
+                    exchange.getResponseBody().write(bytes);
+                    exchange.close();
+                });
+        server.start();
+        try {
+            String rest = "http://127.0.0.1:" + server.getAddress().getPort();
+            DeployScripts.Result refused = new DeployScripts(root, rest).run("status.sh");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("HTTP 401");
+
+            Path curlConfig =
+                    Files.createFile(
+                            dir.resolve("flink-rest.curl"),
+                            PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(curlConfig, "user = \"" + credentials + "\"\n");
+            DeployScripts.Result admitted =
+                    new DeployScripts(
+                                    root,
+                                    rest,
+                                    Map.of("FLINK_REST_CURL_CONFIG", curlConfig.toString()))
+                            .run("status.sh");
+            assertThat(admitted.exitCode()).as(admitted.toString()).isZero();
+            assertThat(admitted.stdout()).contains("1 TaskManager(s)");
+        } finally {
+            server.stop(0);
         }
     }
 
