@@ -20,6 +20,15 @@ die() {
   exit 1
 }
 
+# A REST API behind an authenticating proxy or with mutual TLS (see README.md, "Security"): a curl
+# config file with the credentials (user = "...", cert = ..., header = "Authorization: ..."), so
+# that no credential shows in the process list.
+CURL_AUTH=()
+if [[ -n "${FLINK_REST_CURL_CONFIG:-}" ]]; then
+  [[ -r "$FLINK_REST_CURL_CONFIG" ]] || die "FLINK_REST_CURL_CONFIG names no readable file: $FLINK_REST_CURL_CONFIG"
+  CURL_AUTH=(--config "$FLINK_REST_CURL_CONFIG")
+fi
+
 require_tools() {
   local tool
   for tool in curl python3; do
@@ -97,7 +106,7 @@ rest() {
   if [[ -n "$body" ]]; then
     args+=(-H 'Content-Type: application/json' --data "$body")
   fi
-  if ! status=$(curl "${args[@]}" "$FLINK_REST$path" 2>"$err"); then
+  if ! status=$(curl "${CURL_AUTH[@]}" "${args[@]}" "$FLINK_REST$path" 2>"$err"); then
     printf '%s: error: cannot reach the Flink REST API at %s (%s). Is the JobManager up? Set FLINK_REST or --rest.\n' \
       "$SCRIPT_NAME" "$FLINK_REST" "$(tr -d '\n' <"$err")" >&2
     rm -f "$out" "$err"
@@ -140,7 +149,7 @@ upload_jar() {
   out=$(mktemp)
   err=$(mktemp)
   # "Expect:" stops curl from waiting for a 100-continue the REST server never sends.
-  if ! status=$(curl -sS -o "$out" -w '%{http_code}' --connect-timeout 5 --max-time 600 -X POST -H 'Expect:' \
+  if ! status=$(curl "${CURL_AUTH[@]}" -sS -o "$out" -w '%{http_code}' --connect-timeout 5 --max-time 600 -X POST -H 'Expect:' \
     -F "jarfile=@$jar;type=application/x-java-archive" "$FLINK_REST/jars/upload" 2>"$err"); then
     printf '%s: error: cannot reach the Flink REST API at %s (%s)\n' "$SCRIPT_NAME" "$FLINK_REST" "$(tr -d '\n' <"$err")" >&2
     rm -f "$out" "$err"

@@ -90,7 +90,7 @@ print(",".join(i for i in keep if i in ids))
 ' "$available" "$METRICS_PATTERN")
     values='[]'
     if [[ -n "$wanted" ]]; then
-      values=$(curl -sSf -G --max-time 30 --data-urlencode "get=$wanted" --data-urlencode "agg=sum,max" \
+      values=$(curl "${CURL_AUTH[@]}" -sSf -G --max-time 30 --data-urlencode "get=$wanted" --data-urlencode "agg=sum,max" \
         "$FLINK_REST/jobs/$job/vertices/$vertex/subtasks/metrics" 2>/dev/null || echo '[]')
     fi
     metrics=$(python3 -c '

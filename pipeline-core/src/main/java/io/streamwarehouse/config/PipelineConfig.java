@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -116,6 +117,34 @@ public final class PipelineConfig implements Serializable {
                                 + option.description());
             }
         }
+        validateIdentifiers(configuration);
+    }
+
+    /**
+     * Names from the configuration that reach SQL or the CDC connectors' table filters, which are
+     * regular expressions: only plain identifiers, so a value can neither inject SQL nor widen what
+     * the job reads (a {@code .*} in a database name would capture every database).
+     */
+    private static final Map<ConfigOption<String>, Pattern> IDENTIFIERS =
+            Map.of(
+                    PipelineOptions.SOURCE_DATABASE, Pattern.compile("[A-Za-z0-9_]{1,64}"),
+                    PipelineOptions.SOURCE_SCHEMA, Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}"),
+                    PipelineOptions.SOURCE_SLOT_NAME, Pattern.compile("[a-z0-9_]{1,63}"));
+
+    private void validateIdentifiers(Configuration configuration) {
+        IDENTIFIERS.forEach(
+                (option, pattern) -> {
+                    String value = configuration.get(option);
+                    if (!pattern.matcher(value).matches()) {
+                        throw new ConfigException(
+                                "invalid value '"
+                                        + value
+                                        + "' for "
+                                        + option.key()
+                                        + ": a plain name is expected, matching "
+                                        + pattern.pattern());
+                    }
+                });
     }
 
     public <T> T get(ConfigOption<T> option) {

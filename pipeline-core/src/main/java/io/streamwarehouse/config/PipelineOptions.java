@@ -111,7 +111,9 @@ public final class PipelineOptions {
             key("warehouse.username")
                     .stringType()
                     .defaultValue("postgres")
-                    .withDescription("Warehouse user.");
+                    .withDescription(
+                            "Warehouse user: for the jobs a login of the role warehouse_writer"
+                                    + " (sql/warehouse/job_login.sql), for migrate the schema owner.");
 
     public static final ConfigOption<String> WAREHOUSE_PASSWORD =
             key("warehouse.password")

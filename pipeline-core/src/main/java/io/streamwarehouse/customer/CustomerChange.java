@@ -240,6 +240,45 @@ public record CustomerChange(
         return afterJson == null ? null : parseImage(afterJson);
     }
 
+    /**
+     * This change with the e-mail policy applied to the {@code email} of both row images (customer
+     * changes only), for wherever the images are stored: staging keeps what the dimension would not
+     * show otherwise. Position and version stay those of the source.
+     */
+    public CustomerChange withEmailPolicy(EmailPolicy policy) {
+        if (table != SourceTable.CUSTOMER || policy.mode() == EmailPolicy.Mode.PLAIN) {
+            return this;
+        }
+        return new CustomerChange(
+                table,
+                op,
+                primaryKey,
+                sourceVersion,
+                sourcePosition,
+                sourceTsMillis,
+                database,
+                withEmail(beforeJson, policy),
+                withEmail(afterJson, policy));
+    }
+
+    private static String withEmail(String imageJson, EmailPolicy policy) {
+        if (imageJson == null) {
+            return null;
+        }
+        Map<String, Object> image = parseImage(imageJson);
+        Object email = image.get("email");
+        if (!(email instanceof String)) {
+            return imageJson;
+        }
+        image.put("email", policy.apply((String) email));
+        try {
+            return JSON.writeValueAsString(image);
+        } catch (JsonProcessingException e) {
+            throw new ChangeParseException(
+                    "cannot write a row image: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** Packs a binlog coordinate into a long that increases along the log (see class comment). */
     public static long mysqlVersion(long fileSequence, long position, long index) {
         if (fileSequence < 0 || fileSequence >= (1L << FILE_BITS)) {

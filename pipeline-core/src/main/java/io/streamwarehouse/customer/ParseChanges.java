@@ -35,11 +35,11 @@ public final class ParseChanges extends ProcessFunction<String, CustomerChange> 
             read.inc();
         } catch (ChangeParseException e) {
             ignored.inc();
-            LOG.warn("ignored change event ({}): {}", e.getMessage(), abbreviate(json));
+            // the event itself holds personal data (names, e-mail, addresses): never logged
+            LOG.warn(
+                    "ignored change event ({}), {} characters",
+                    e.getMessage(),
+                    json == null ? 0 : json.length());
         }
-    }
-
-    private static String abbreviate(String json) {
-        return json == null || json.length() < 300 ? json : json.substring(0, 300) + "...";
     }
 }

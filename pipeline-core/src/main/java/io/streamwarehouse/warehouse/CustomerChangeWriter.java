@@ -1,6 +1,7 @@
 package io.streamwarehouse.warehouse;
 
 import io.streamwarehouse.customer.CustomerChange;
+import io.streamwarehouse.customer.EmailPolicy;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -10,10 +11,25 @@ import java.time.Instant;
 /**
  * Every source change into {@code staging.customer_changes}, once: keyed by table, row key and
  * source position, so a source that re-reads part of its log after a failover inserts nothing
- * twice. Records the job run and checkpoint (load id) that staged it.
+ * twice. Records the job run and checkpoint (load id) that staged it. The e-mail in the row images
+ * is stored as the configured policy says, as in the dimension.
  */
 public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
     private static final long serialVersionUID = 1L;
+
+    private final EmailPolicy emailPolicy;
+
+    /** Stores the row images as the source has them. */
+    public CustomerChangeWriter() {
+        this(EmailPolicy.plain());
+    }
+
+    /**
+     * @param emailPolicy applied to the e-mail in the row images, as the dimension applies it
+     */
+    public CustomerChangeWriter(EmailPolicy emailPolicy) {
+        this.emailPolicy = emailPolicy;
+    }
 
     @Override
     public String targetTable() {
@@ -29,7 +45,8 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
     }
 
     @Override
-    protected void bind(PreparedStatement s, CustomerChange change) throws SQLException {
+    protected void bind(PreparedStatement s, CustomerChange original) throws SQLException {
+        CustomerChange change = original.withEmailPolicy(emailPolicy);
         s.setString(1, change.table().tableName());
         s.setString(2, String.valueOf(change.primaryKey()));
         s.setString(3, change.sourcePosition());

@@ -89,6 +89,27 @@ class PipelineConfigTest {
     }
 
     @Test
+    void namesThatReachSqlOrTableFiltersMustBePlainIdentifiers() {
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.database", "sakila.*")))
+                .isInstanceOf(PipelineConfig.ConfigException.class)
+                .hasMessageContaining("source.database");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.schema", "public; DROP")))
+                .isInstanceOf(PipelineConfig.ConfigException.class)
+                .hasMessageContaining("source.schema");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.slot-name", "Slot'x")))
+                .isInstanceOf(PipelineConfig.ConfigException.class)
+                .hasMessageContaining("source.slot-name");
+        assertThat(
+                        PipelineConfig.of(
+                                        Map.of(
+                                                "source.database", "sakila_2",
+                                                "source.schema", "Sales",
+                                                "source.slot-name", "dim_customer_7"))
+                                .get(PipelineOptions.SOURCE_SCHEMA))
+                .isEqualTo("Sales");
+    }
+
+    @Test
     void secretsAreMaskedWhenDescribed() {
         PipelineConfig config =
                 PipelineConfig.of(Map.of("source.password", "hunter2", "warehouse.password", "pw"));

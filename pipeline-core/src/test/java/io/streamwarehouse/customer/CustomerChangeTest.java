@@ -4,11 +4,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
 
 class CustomerChangeTest {
+
+    @Test
+    void theEmailPolicyReachesBothRowImagesAndNothingElse() {
+        CustomerChange raw = CustomerChange.parse(CdcEvents.MARIADB_UPDATE_CUSTOMER);
+        CustomerChange hashed = raw.withEmailPolicy(EmailPolicy.hashed("key"));
+
+        assertThat(hashed.before().get("email"))
+                .isEqualTo(EmailPolicy.hashed("key").apply("HEATHER.TORRES@sakilacustomer.org"));
+        assertThat(hashed.after().get("email"))
+                .isEqualTo(EmailPolicy.hashed("key").apply("HEATHER.TORRES88@sakilacustomer.org"));
+        assertThat(hashed.beforeJson() + hashed.afterJson()).doesNotContain("sakilacustomer");
+        // everything else of the images, and the change's identity, as read
+        Map<String, Object> after = new java.util.HashMap<>(raw.after());
+        after.remove("email");
+        Map<String, Object> hashedAfter = new java.util.HashMap<>(hashed.after());
+        hashedAfter.remove("email");
+        assertThat(hashedAfter).isEqualTo(after);
+        assertThat(hashed.sourcePosition()).isEqualTo(raw.sourcePosition());
+        assertThat(hashed.sourceVersion()).isEqualTo(raw.sourceVersion());
+
+        assertThat(raw.withEmailPolicy(EmailPolicy.masked()).afterJson())
+                .contains("\"H***@sakilacustomer.org\"");
+        assertThat(raw.withEmailPolicy(EmailPolicy.plain())).isSameAs(raw);
+        CustomerChange address =
+                CustomerChange.parse(CdcEvents.MYSQL8_UPDATE_ADDRESS_WITHOUT_OFFSET);
+        assertThat(address.withEmailPolicy(EmailPolicy.hashed("key"))).isSameAs(address);
+    }
 
     @Test
     void parsesAMariaDbUpdateUsingTheOffsetNotTheBrokenEventPosition() {

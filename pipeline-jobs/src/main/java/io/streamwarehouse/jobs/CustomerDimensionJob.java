@@ -8,6 +8,7 @@ import static io.streamwarehouse.config.OperatorIds.CUSTOMER_STAGING_SINK;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.CustomerTopology;
+import io.streamwarehouse.customer.EmailPolicy;
 import io.streamwarehouse.customer.SourceCheck;
 import io.streamwarehouse.customer.SourceConnection;
 import io.streamwarehouse.warehouse.CustomerChangeWriter;
@@ -65,7 +66,10 @@ public final class CustomerDimensionJob implements PipelineJob {
         WarehouseConnection warehouse = WarehouseConnection.from(config);
         WarehouseSink.writeTo(
                 out.changes(),
-                new CustomerChangeWriter(),
+                new CustomerChangeWriter(
+                        EmailPolicy.of(
+                                config.get(PipelineOptions.CUSTOMER_EMAIL_MODE),
+                                config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY))),
                 warehouse,
                 CUSTOMER_STAGING_SINK.uid,
                 CUSTOMER_STAGING_SINK.displayName);

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,16 @@ public final class SandboxCommand implements Callable<Integer> {
             defaultValue = "2",
             description = "Simulated customer changes per second (default: ${DEFAULT-VALUE}).")
     double rate;
+
+    @Option(
+            names = "--web-address",
+            defaultValue = LocalCluster.LOOPBACK,
+            description =
+                    "Address the Flink web UI and REST API listen on (default: ${DEFAULT-VALUE},"
+                            + " this machine only). The REST API has no authentication and runs"
+                            + " any jar it is sent: open it to a network only behind a proxy that"
+                            + " authenticates.")
+    String webAddress;
 
     @Option(
             names = "--web-port",
@@ -155,6 +166,21 @@ public final class SandboxCommand implements Callable<Integer> {
                 SampleWarehouse.usePostgresSource(services, env);
             }
             out.printf("sandbox: services up in %.1f s%n", services.startupTime().toMillis() / 1e3);
+        } else {
+            // the account simulated changes write with, as ./pipeline services hands it out
+            Map<String, String> given = new HashMap<>();
+            if (config.envFile != null) {
+                given.putAll(ConfigOptions.readEnvFile(config.envFile));
+            }
+            given.putAll(System.getenv());
+            for (String key :
+                    List.of(
+                            SampleWarehouse.SIMULATOR_USERNAME,
+                            SampleWarehouse.SIMULATOR_PASSWORD)) {
+                if (given.containsKey(key)) {
+                    env.put(key, given.get(key));
+                }
+            }
         }
         PipelineConfig settings =
                 config.load(
@@ -168,7 +194,7 @@ public final class SandboxCommand implements Callable<Integer> {
                                         + Files.createTempDirectory("sandbox-checkpoints")
                                                 .toUri()));
 
-        LocalCluster cluster = LocalCluster.start(webPort, 8);
+        LocalCluster cluster = LocalCluster.start(webAddress, webPort, 8);
         resources.add(cluster);
         JobID customer = cluster.submit(new CustomerDimensionJob(), settings, null);
         JobID turnstile = cluster.submit(new TurnstileAggregatesJob(), settings, null);

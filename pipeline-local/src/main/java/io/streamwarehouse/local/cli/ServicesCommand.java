@@ -1,9 +1,15 @@
 package io.streamwarehouse.local.cli;
 
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.local.sandbox.SampleWarehouse;
 import io.streamwarehouse.local.services.LocalServices;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +38,9 @@ public final class ServicesCommand implements Callable<Integer> {
     @Option(
             names = "--env-file",
             paramLabel = "FILE",
-            description = "Also write the KEY=VALUE lines to this file.")
+            description =
+                    "Write the KEY=VALUE lines to this file, readable by you only (0600); the"
+                            + " passwords are then masked in the printed lines.")
     Path envFile;
 
     @Option(
@@ -72,19 +80,61 @@ public final class ServicesCommand implements Callable<Integer> {
                                     stopped.countDown();
                                 }));
         Map<String, String> env = SampleWarehouse.provision(services, partitions);
-        String lines =
-                env.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining(System.lineSeparator()));
         if (envFile != null) {
-            Files.writeString(envFile, lines + System.lineSeparator());
+            writePrivately(envFile, lines(env, false) + System.lineSeparator());
         }
-        System.out.println(lines);
+        // with a file to read them from, a terminal or a captured log needs no passwords
+        System.out.println(lines(env, envFile != null));
         System.out.flush();
         System.err.printf(
                 "services: up in %.1f s; Ctrl-C stops them and removes their data%n",
                 services.startupTime().toMillis() / 1000.0);
         stopped.await();
         return 0;
+    }
+
+    private static String lines(Map<String, String> env, boolean maskSecrets) {
+        return env.entrySet().stream()
+                .map(
+                        e ->
+                                e.getKey()
+                                        + "="
+                                        + (maskSecrets && isSecret(e.getKey())
+                                                ? "***"
+                                                : e.getValue()))
+                .collect(Collectors.joining(System.lineSeparator()));
+    }
+
+    private static boolean isSecret(String name) {
+        return name.endsWith("_PASSWORD")
+                || PipelineOptions.SECRET_KEYS.stream()
+                        .map(PipelineConfig::envName)
+                        .anyMatch(name::equals);
+    }
+
+    /**
+     * Written to a new file that is 0600 from its creation, then moved over the target: the
+     * passwords are never readable by others, not even for a moment, and an existing file with
+     * wider rights is replaced rather than reused.
+     */
+    static void writePrivately(Path file, String content) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path temporary =
+                Files.createTempFile(
+                        target.getParent(),
+                        "." + target.getFileName(),
+                        ".tmp",
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            Files.move(
+                    temporary,
+                    target,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -33,18 +34,35 @@ public final class LocalCluster implements AutoCloseable {
         this.miniCluster = miniCluster;
     }
 
+    /** Where the web UI and REST API listen unless told otherwise: this machine only. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    /** As {@link #start(String, int, int)} on {@value #LOOPBACK}. */
+    public static LocalCluster start(int webPort, int slots) throws Exception {
+        return start(LOOPBACK, webPort, slots);
+    }
+
     /**
+     * @param webAddress address the web UI and REST API bind to. The REST API runs any jar it is
+     *     sent and shows the cluster's configuration, and has no authentication: anything but
+     *     loopback lets the network do that.
      * @param webPort port of the web UI and REST API; 0 picks a free one
      * @param slots task slots, one per parallel operator chain of all jobs together
      */
-    public static LocalCluster start(int webPort, int slots) throws Exception {
+    public static LocalCluster start(String webAddress, int webPort, int slots) throws Exception {
         if (webPort != 0) {
-            requireFree(webPort);
+            requireFree(webAddress, webPort);
         }
         Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_ADDRESS, webAddress);
+        conf.set(RestOptions.ADDRESS, LOOPBACK.equals(webAddress) ? LOOPBACK : webAddress);
         conf.set(RestOptions.PORT, webPort);
+        // The blob server and RPC endpoints of the mini cluster serve only this JVM: never the
+        // network, whatever the web address is.
+        conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.HOST, LOOPBACK);
         // RocksDB takes its memory from here; both jobs hold a dozen stateful operators
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("1g"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
@@ -60,8 +78,8 @@ public final class LocalCluster implements AutoCloseable {
         return new LocalCluster(cluster);
     }
 
-    private static void requireFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+    private static void requireFree(String address, int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(address))) {
             socket.setReuseAddress(true);
         } catch (IOException e) {
             throw new UserException(

@@ -5,6 +5,7 @@ import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
 import io.streamwarehouse.local.services.LocalServices;
+import io.streamwarehouse.local.services.Passwords;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.sql.Connection;
@@ -34,7 +35,7 @@ public final class SampleWarehouse {
             throws Exception {
         var postgres = services.postgres();
         postgres.createDatabase(SOURCE_DATABASE);
-        String password = "cdc-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        String password = Passwords.random();
         try (Connection source = postgres.openConnection(SOURCE_DATABASE)) {
             SourceSchema.createTables(source, SourceDialect.POSTGRES);
             SakilaSampleData.generate(SAMPLE_SEED).loadIfEmpty(source, SourceDialect.POSTGRES);
@@ -53,7 +54,8 @@ public final class SampleWarehouse {
     /**
      * @param partitions of the turnstile topic, or null for {@code turnstile.topic-partitions}'s
      *     default
-     * @return the pipeline settings for these services, as environment variables
+     * @return the pipeline settings for these services, as environment variables; the warehouse
+     *     credentials are those of the jobs' limited login, not the owner's
      */
     public static Map<String, String> provision(LocalServices services, Integer partitions)
             throws Exception {
@@ -68,12 +70,14 @@ public final class SampleWarehouse {
             env.put(SIMULATOR_PASSWORD, services.mariaDb().rootPassword());
         }
         if (services.postgresIfStarted().isPresent()) {
+            // the owner migrates; the jobs get a login that may only read and write rows
             Migrations.apply(
                     new WarehouseConnection(
                             env.get("PIPELINE_WAREHOUSE_JDBC_URL"),
                             env.get("PIPELINE_WAREHOUSE_USERNAME"),
                             env.get("PIPELINE_WAREHOUSE_PASSWORD"),
                             Duration.ofSeconds(30)));
+            env.putAll(services.createWarehouseJobLogin());
         }
         if (services.kafkaIfStarted().isPresent()) {
             try {

@@ -1,5 +1,8 @@
 package io.streamwarehouse.local.services;
 
+import io.streamwarehouse.warehouse.WarehouseRoles;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,10 +28,17 @@ public final class LocalServices implements AutoCloseable {
     /** The account {@link #environment} hands to the CDC source; it holds only CDC grants. */
     public static final String CDC_USER = "pipeline_cdc";
 
+    /**
+     * The warehouse login of the jobs: a member of {@link WarehouseRoles#WRITER_ROLE}, no owner of
+     * anything (see {@link #createWarehouseJobLogin}).
+     */
+    public static final String WAREHOUSE_JOB_USER = "pipeline_job";
+
     private final MariaDbService mariaDb;
     private final PostgresService postgres;
     private final KafkaService kafka;
     private final String cdcPassword = Passwords.random();
+    private final String warehouseJobPassword = Passwords.random();
     private final Duration startupTime;
 
     private LocalServices(
@@ -118,6 +128,26 @@ public final class LocalServices implements AutoCloseable {
         if (kafka != null) {
             env.put("PIPELINE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         }
+        return env;
+    }
+
+    /**
+     * Creates (or resets) the login {@value #WAREHOUSE_JOB_USER} on PostgreSQL and returns its
+     * settings, to hand to the jobs instead of the superuser's. The rights come from the
+     * migrations, which grant {@link WarehouseRoles#WRITER_ROLE} on each migrated database.
+     *
+     * @return {@code PIPELINE_WAREHOUSE_USERNAME} and {@code _PASSWORD} of the login
+     */
+    public Map<String, String> createWarehouseJobLogin() {
+        try (Connection admin = postgres().openConnection("postgres")) {
+            WarehouseRoles.createJobLogin(admin, WAREHOUSE_JOB_USER, warehouseJobPassword);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "Cannot create the warehouse login " + WAREHOUSE_JOB_USER, e);
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PIPELINE_WAREHOUSE_USERNAME", WAREHOUSE_JOB_USER);
+        env.put("PIPELINE_WAREHOUSE_PASSWORD", warehouseJobPassword);
         return env;
     }
 

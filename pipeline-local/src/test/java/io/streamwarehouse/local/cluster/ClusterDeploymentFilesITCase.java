@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.SakilaSampleData;
@@ -12,17 +13,24 @@ import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
 import io.streamwarehouse.jobs.Jobs;
 import io.streamwarehouse.local.services.MariaDbExtension;
+import io.streamwarehouse.local.services.PostgresExtension;
+import io.streamwarehouse.warehouse.Migrations;
+import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
@@ -46,6 +54,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  */
 class ClusterDeploymentFilesITCase {
     @RegisterExtension static final MariaDbExtension MARIADB = new MariaDbExtension();
+    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final List<String> SCRIPTS =
             List.of(
@@ -307,6 +316,65 @@ class ClusterDeploymentFilesITCase {
 
         @Override
         public void close() {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * A REST API behind authentication (a proxy, or Flink's own mutual TLS) answers nothing without
+     * credentials; the scripts take theirs from a curl config file, not from their arguments.
+     */
+    @Test
+    void scriptsAuthenticateWithTheCurlConfigFile(@TempDir Path dir) throws Exception {
+        String credentials = "ops:" + UUID.randomUUID();
+        String expected =
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/",
+                exchange -> {
+                    boolean admitted =
+                            expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+                    String path = exchange.getRequestURI().getPath();
+                    String body =
+                            !admitted
+                                    ? "{\"errors\":[\"authentication required\"]}"
+                                    : path.equals("/overview")
+                                            ? "{\"flink-version\":\"1.20.3\",\"taskmanagers\":1,"
+                                                    + "\"slots-total\":2,\"slots-available\":2,"
+                                                    + "\"jobs-running\":0}"
+                                            : path.equals("/jobs/overview")
+                                                    ? "{\"jobs\":[]}"
+                                                    : "{}";
+                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(admitted ? 200 : 401, bytes.length);
+                    exchange.getResponseBody().write(bytes);
+                    exchange.close();
+                });
+        server.start();
+        try {
+            String rest = "http://127.0.0.1:" + server.getAddress().getPort();
+            DeployScripts.Result refused = new DeployScripts(root, rest).run("status.sh");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("HTTP 401");
+
+            Path curlConfig =
+                    Files.createFile(
+                            dir.resolve("flink-rest.curl"),
+                            PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(curlConfig, "user = \"" + credentials + "\"\n");
+            DeployScripts.Result admitted =
+                    new DeployScripts(
+                                    root,
+                                    rest,
+                                    Map.of("FLINK_REST_CURL_CONFIG", curlConfig.toString()))
+                            .run("status.sh");
+            assertThat(admitted.exitCode()).as(admitted.toString()).isZero();
+            assertThat(admitted.stdout()).contains("1 TaskManager(s)");
+        } finally {
             server.stop(0);
         }
     }
@@ -661,7 +729,7 @@ class ClusterDeploymentFilesITCase {
     @Test
     void composeCreatesTheCdcUserFromTheGrantScript(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("cdc.sql");
-        String password = "it's-a-secret";
+        String password = "it's-a-\\secret";
         ProcessBuilder init =
                 new ProcessBuilder(
                                 "bash",
@@ -690,6 +758,89 @@ class ClusterDeploymentFilesITCase {
         try (Connection c =
                 DriverManager.getConnection(MARIADB.jdbcUrl(database), "compose_cdc", password)) {
             assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    /** A name that would change the SQL is refused before any SQL is written. */
+    @Test
+    void composeInitScriptsRefuseNamesThatAreNotPlain(@TempDir Path dir) throws Exception {
+        Map<String, Map<String, String>> attempts =
+                Map.of(
+                        "deploy/compose/mysql-cdc-user.sh",
+                        Map.of(
+                                "CDC_USER", "x'@'%'; DROP DATABASE mysql; --",
+                                "CDC_PASSWORD", "p",
+                                "MYSQL_DATABASE", "sakila"),
+                        "deploy/compose/warehouse-job-user.sh",
+                        Map.of(
+                                "WAREHOUSE_JOB_USER", "job; DROP ROLE postgres",
+                                "WAREHOUSE_JOB_PASSWORD", "p"));
+        for (var attempt : attempts.entrySet()) {
+            Path out = dir.resolve("out.sql");
+            ProcessBuilder init =
+                    new ProcessBuilder(
+                                    "bash",
+                                    "-c",
+                                    "docker_process_sql() { cat > \"$OUT\"; }; source "
+                                            + attempt.getKey())
+                            .directory(root.toFile())
+                            .redirectErrorStream(true);
+            init.environment().putAll(attempt.getValue());
+            init.environment().put("OUT", out.toString());
+            Process process = init.start();
+            String output =
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(attempt.getKey() + ": " + output).isEqualTo(1);
+            assertThat(out).as(attempt.getKey()).doesNotExist();
+        }
+    }
+
+    /**
+     * The compose file's PostgreSQL init script creates the jobs' login from the documented SQL,
+     * with a password that needs escaping, and the login gets the migrations' grants.
+     */
+    @Test
+    void composeCreatesTheWarehouseJobLogin(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("job.sql");
+        String password = "it's-a-\\secret-$1";
+        ProcessBuilder init =
+                new ProcessBuilder(
+                                "bash",
+                                "-c",
+                                "docker_process_sql() { cat > \"$OUT\"; }; source"
+                                        + " deploy/compose/warehouse-job-user.sh")
+                        .directory(root.toFile())
+                        .redirectErrorStream(true);
+        init.environment().put("OUT", out.toString());
+        init.environment()
+                .put("JOB_LOGIN_SQL", root.resolve("sql/warehouse/job_login.sql").toString());
+        init.environment().put("WAREHOUSE_JOB_USER", "compose_job");
+        init.environment().put("WAREHOUSE_JOB_PASSWORD", password);
+        Process process = init.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        String sql = Files.readString(out);
+        assertThat(sql).doesNotContain("${job_").contains("ROLE compose_job");
+
+        String database = POSTGRES.newDatabase("compose");
+        for (String statement : SourceSchema.statements(sql, SourceDialect.POSTGRES)) {
+            POSTGRES.service().execute(database, statement);
+        }
+        Migrations.apply(
+                new WarehouseConnection(
+                        POSTGRES.jdbcUrl(database),
+                        POSTGRES.service().username(),
+                        POSTGRES.service().password(),
+                        java.time.Duration.ofSeconds(10)));
+        try (Connection c =
+                        DriverManager.getConnection(
+                                POSTGRES.jdbcUrl(database), "compose_job", password);
+                var st = c.createStatement()) {
+            st.executeUpdate(
+                    "INSERT INTO audit.load_audit (job_name, job_id, target_table, checkpoint_id,"
+                            + " subtask, started_at) VALUES ('compose', 'j', 't', 1, 0, now())");
         }
     }
 

@@ -16,6 +16,7 @@ import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
+import io.streamwarehouse.warehouse.WarehouseRoles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -68,6 +69,8 @@ class ClusterOperationsITCase {
     private static final Duration PATIENCE = Duration.ofSeconds(180);
     private static final String CDC_USER = "cluster_cdc";
     private static final String CDC_PASSWORD = "cdc-" + UUID.randomUUID();
+    private static final String JOB_USER = "cluster_job";
+    private static final String JOB_PASSWORD = "job-" + UUID.randomUUID();
 
     /** What the job writes, minus load timestamps and the run's own topic name. */
     private static final Map<String, String> TABLES = new LinkedHashMap<>();
@@ -139,6 +142,10 @@ class ClusterOperationsITCase {
         firstHalf = week.subList(0, week.size() / 2);
         secondHalf = week.subList(week.size() / 2, week.size());
         long started = System.nanoTime();
+        // the jobs write as a member of warehouse_writer; the tests migrate as the owner
+        try (Connection admin = POSTGRES.service().openConnection("postgres")) {
+            WarehouseRoles.createJobLogin(admin, JOB_USER, JOB_PASSWORD);
+        }
         // Credentials and the broker reach the JobManager as environment variables, the way a
         // Kubernetes secret does; per-run settings go in as job arguments.
         cluster =
@@ -147,8 +154,8 @@ class ClusterOperationsITCase {
                         root.resolve("deploy/flink/config.yaml"),
                         4,
                         Map.of(
-                                "PIPELINE_WAREHOUSE_USERNAME", POSTGRES.service().username(),
-                                "PIPELINE_WAREHOUSE_PASSWORD", POSTGRES.service().password(),
+                                "PIPELINE_WAREHOUSE_USERNAME", JOB_USER,
+                                "PIPELINE_WAREHOUSE_PASSWORD", JOB_PASSWORD,
                                 "PIPELINE_KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
                                 "PIPELINE_SOURCE_USERNAME", CDC_USER,
                                 "PIPELINE_SOURCE_PASSWORD", CDC_PASSWORD));

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,10 +30,19 @@ final class DeployScripts {
 
     private final Path projectRoot;
     private final String restUrl;
+    private final Map<String, String> environment;
 
     DeployScripts(Path projectRoot, String restUrl) {
+        this(projectRoot, restUrl, Map.of());
+    }
+
+    /**
+     * @param environment more variables for the scripts, such as {@code FLINK_REST_CURL_CONFIG}
+     */
+    DeployScripts(Path projectRoot, String restUrl, Map<String, String> environment) {
         this.projectRoot = projectRoot;
         this.restUrl = restUrl;
+        this.environment = environment;
     }
 
     /** The repository root: the parent of this module's directory. */
@@ -74,6 +84,7 @@ final class DeployScripts {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(projectRoot.toFile());
         builder.environment().put("FLINK_REST", restUrl);
+        builder.environment().putAll(environment);
         builder.environment().putAll(env);
         Path out = Files.createTempFile("deploy-", ".out");
         Path err = Files.createTempFile("deploy-", ".err");

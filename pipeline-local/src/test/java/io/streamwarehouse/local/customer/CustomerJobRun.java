@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.jobs.CustomerDimensionJob;
 import io.streamwarehouse.local.flink.LocalCluster;
+import io.streamwarehouse.local.warehouse.JobLogins;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.io.IOException;
@@ -35,13 +36,22 @@ final class CustomerJobRun implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     final PipelineConfig config;
+
+    /** As {@link #config}, with the warehouse login of the jobs instead of the owner's. */
+    private final PipelineConfig jobConfig;
+
     final WarehouseConnection warehouse;
     private final Path checkpoints;
     private final LocalCluster cluster;
     private JobID jobId;
 
-    private CustomerJobRun(PipelineConfig config, Path checkpoints, LocalCluster cluster) {
+    private CustomerJobRun(
+            PipelineConfig config,
+            PipelineConfig jobConfig,
+            Path checkpoints,
+            LocalCluster cluster) {
         this.config = config;
+        this.jobConfig = jobConfig;
         this.warehouse = WarehouseConnection.from(config);
         this.checkpoints = checkpoints;
         this.cluster = cluster;
@@ -61,19 +71,22 @@ final class CustomerJobRun implements AutoCloseable {
         Migrations.apply(WarehouseConnection.from(config));
         // Room for a parallel job, and for a restored one scheduled while the cancelled one still
         // releases its slots.
-        return new CustomerJobRun(config, checkpoints, LocalCluster.start(0, 4));
+        return new CustomerJobRun(
+                config, JobLogins.asJob(config), checkpoints, LocalCluster.start(0, 4));
     }
 
     /** Runs the preflight source check and submits the job from scratch (initial snapshot). */
     JobID start() throws Exception {
-        jobId = cluster.submit(new CustomerDimensionJob(), config, null);
+        jobId = cluster.submit(new CustomerDimensionJob(), jobConfig, null);
         awaitStatus(JobStatus.RUNNING);
         return jobId;
     }
 
     /** Submits the job again, restoring the state of a retained checkpoint. */
     JobID restore(Path checkpoint) throws Exception {
-        jobId = cluster.submit(new CustomerDimensionJob(), config, checkpoint.toUri().toString());
+        jobId =
+                cluster.submit(
+                        new CustomerDimensionJob(), jobConfig, checkpoint.toUri().toString());
         awaitStatus(JobStatus.RUNNING);
         return jobId;
     }

@@ -7,6 +7,7 @@ import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
 import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
+import io.streamwarehouse.local.warehouse.JobLogins;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.nio.file.Files;
@@ -83,7 +84,10 @@ final class TurnstileJobRun {
     static TurnstileJobRun start(
             LocalCluster cluster, PipelineConfig config, boolean bounded, String restoreFrom)
             throws Exception {
-        JobID id = cluster.submit(new TurnstileAggregatesJob(bounded), config, restoreFrom);
+        // the job writes as the jobs' limited login; the test keeps the owner's settings
+        JobID id =
+                cluster.submit(
+                        new TurnstileAggregatesJob(bounded), JobLogins.asJob(config), restoreFrom);
         return new TurnstileJobRun(cluster.miniCluster(), id);
     }
 

@@ -2,6 +2,7 @@ package io.streamwarehouse.local.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.warehouse.DimCustomerHistoryWriter;
 import io.streamwarehouse.warehouse.Load;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.types.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class CustomerHistoryITCase {
     private long checkpoint;
 
     @BeforeEach
-    void freshWarehouse() {
+    void freshWarehouse() throws Exception {
         String db = POSTGRES.newDatabase("history");
         warehouse =
                 new WarehouseConnection(
@@ -36,6 +38,16 @@ class CustomerHistoryITCase {
                         POSTGRES.service().password(),
                         Duration.ofSeconds(5));
         Migrations.apply(warehouse);
+        // the writer runs as the jobs do, with the rights of warehouse_writer only
+        warehouse =
+                WarehouseConnection.from(
+                        JobLogins.asJob(
+                                PipelineConfig.of(
+                                        Map.of(
+                                                "warehouse.jdbc-url", warehouse.jdbcUrl(),
+                                                "warehouse.username", warehouse.username(),
+                                                "warehouse.password", warehouse.password(),
+                                                "warehouse.retry-timeout", "5 s"))));
     }
 
     @Test
