@@ -46,6 +46,7 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
     private transient Counter deleted;
     private transient Counter skipped;
     private transient Counter loads;
+    private transient Counter deadLettered;
 
     public CommitOnCheckpoint(
             TableWriter<T> writer, WarehouseConnection warehouse, TypeInformation<T> rowType) {
@@ -85,6 +86,7 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
         deleted = metrics.counter("rowsDeleted");
         skipped = metrics.counter("rowsSkipped");
         loads = metrics.counter("loadsCommitted");
+        deadLettered = metrics.counter("rowsDeadLettered");
         committer = new LoadCommitter<>(warehouse, writer);
         // Loads restored from state belong to the checkpoint we restored from, which completed;
         // its completion notice may never have been delivered, so commit them now.
@@ -144,6 +146,7 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
             updated.inc(counts.getOrDefault(RowOutcome.UPDATED, 0L));
             deleted.inc(counts.getOrDefault(RowOutcome.DELETED, 0L));
             skipped.inc(counts.getOrDefault(RowOutcome.SKIPPED, 0L));
+            deadLettered.inc(counts.getOrDefault(RowOutcome.DEAD_LETTERED, 0L));
             if (!counts.isEmpty()) {
                 loads.inc();
             }

@@ -5,6 +5,7 @@ import dev.failsafe.RetryPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +29,13 @@ public final class LoadCommitter<T> implements AutoCloseable {
                     + " started_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String RECORD =
             "UPDATE audit.load_audit SET rows_inserted = ?, rows_updated = ?, rows_deleted = ?,"
-                    + " rows_skipped = ?, min_event_time = ?, max_event_time = ?,"
-                    + " finished_at = clock_timestamp()"
+                    + " rows_skipped = ?, rows_dead_lettered = ?, min_event_time = ?,"
+                    + " max_event_time = ?, finished_at = clock_timestamp()"
                     + " WHERE job_id = ? AND target_table = ? AND checkpoint_id = ? AND subtask = ?";
+    private static final String DEAD_LETTER =
+            "INSERT INTO audit.dead_letters (job_name, job_id, target_table, checkpoint_id,"
+                    + " subtask, row_index, sql_state, error, row_content)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     private final WarehouseConnection warehouse;
     private final TableWriter<T> writer;
@@ -86,7 +91,7 @@ public final class LoadCommitter<T> implements AutoCloseable {
                 LOG.info("{} to {} was committed before; skipped", load, writer.targetTable());
                 return new EnumMap<>(RowOutcome.class);
             }
-            Map<RowOutcome, Long> counts = writer.writeAll(statements, load.rows);
+            Map<RowOutcome, Long> counts = writeOrIsolatePoison(statements, load);
             Instant min = null;
             Instant max = null;
             for (T row : load.rows) {
@@ -101,12 +106,13 @@ public final class LoadCommitter<T> implements AutoCloseable {
             record.setLong(2, counts.getOrDefault(RowOutcome.UPDATED, 0L));
             record.setLong(3, counts.getOrDefault(RowOutcome.DELETED, 0L));
             record.setLong(4, counts.getOrDefault(RowOutcome.SKIPPED, 0L));
-            record.setTimestamp(5, min == null ? null : Timestamp.from(min));
-            record.setTimestamp(6, max == null ? null : Timestamp.from(max));
-            record.setString(7, load.jobId);
-            record.setString(8, writer.targetTable());
-            record.setLong(9, load.checkpointId);
-            record.setInt(10, load.subtask);
+            record.setLong(5, counts.getOrDefault(RowOutcome.DEAD_LETTERED, 0L));
+            record.setTimestamp(6, min == null ? null : Timestamp.from(min));
+            record.setTimestamp(7, max == null ? null : Timestamp.from(max));
+            record.setString(8, load.jobId);
+            record.setString(9, writer.targetTable());
+            record.setLong(10, load.checkpointId);
+            record.setInt(11, load.subtask);
             record.executeUpdate();
             conn.commit();
             return counts;
@@ -115,6 +121,79 @@ public final class LoadCommitter<T> implements AutoCloseable {
             closeConnection();
             throw e;
         }
+    }
+
+    /**
+     * The load as the writer writes it; if the warehouse refuses a row for its data, the load is
+     * written again row by row, each row behind its own savepoint, and the refused rows go to
+     * {@code audit.dead_letters}. A refused row is retried by nothing: the same data would be
+     * refused again, and the load behind it would never commit.
+     */
+    private Map<RowOutcome, Long> writeOrIsolatePoison(Statements statements, Load<T> load)
+            throws SQLException {
+        Connection conn = statements.connection();
+        Savepoint beforeRows = conn.setSavepoint();
+        try {
+            return writer.writeAll(statements, load.rows);
+        } catch (SQLException e) {
+            if (!isDataError(e)) {
+                throw e;
+            }
+            conn.rollback(beforeRows);
+        }
+        Map<RowOutcome, Long> counts = new EnumMap<>(RowOutcome.class);
+        for (int i = 0; i < load.rows.size(); i++) {
+            T row = load.rows.get(i);
+            Savepoint beforeRow = conn.setSavepoint();
+            try {
+                counts.merge(writer.write(statements, row), 1L, Long::sum);
+                conn.releaseSavepoint(beforeRow);
+            } catch (SQLException e) {
+                if (!isDataError(e)) {
+                    throw e;
+                }
+                conn.rollback(beforeRow);
+                deadLetter(statements, load, i, row, e);
+                counts.merge(RowOutcome.DEAD_LETTERED, 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * SQLSTATE class 22 (data exception: a NUL in a string, a number out of range, an invalid date)
+     * or 23 (integrity constraint violation): the row itself is the problem, not the connection or
+     * the moment, so retrying cannot help.
+     */
+    static boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    private void deadLetter(Statements statements, Load<T> load, int index, T row, SQLException e)
+            throws SQLException {
+        LOG.warn(
+                "{} row {} of {} refused by the warehouse ({}), kept in audit.dead_letters",
+                writer.targetTable(),
+                index,
+                load,
+                e.getSQLState());
+        PreparedStatement insert = statements.get(DEAD_LETTER);
+        insert.setString(1, load.jobName);
+        insert.setString(2, load.jobId);
+        insert.setString(3, writer.targetTable());
+        insert.setLong(4, load.checkpointId);
+        insert.setInt(5, load.subtask);
+        insert.setInt(6, index);
+        insert.setString(7, e.getSQLState());
+        insert.setString(8, printable(e.getMessage()));
+        insert.setString(9, printable(String.valueOf(row)));
+        insert.executeUpdate();
+    }
+
+    /** PostgreSQL text cannot hold NUL, the very thing that often got the row refused. */
+    private static String printable(String text) {
+        return text == null ? "" : text.replace("\0", "\\u0000");
     }
 
     private Statements statements() throws SQLException {

@@ -7,5 +7,7 @@ public enum RowOutcome {
     /** A soft delete: the row was kept and flagged. */
     DELETED,
     /** The write changed nothing: a duplicate, or a change older than the stored one. */
-    SKIPPED
+    SKIPPED,
+    /** The warehouse refused the row for its data; it is in {@code audit.dead_letters}. */
+    DEAD_LETTERED
 }

@@ -131,6 +131,89 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
         assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
     }
 
+    /**
+     * A NUL in a source string is valid in MariaDB and refused by PostgreSQL, in the staged JSON
+     * image (22P05) and in the dimension's text column (22021). Neither may block its load nor be
+     * retried for ever: both rows land in audit.dead_letters, every other change of those loads
+     * commits, the job never fails, and once the source is corrected the dimension equals the
+     * source join again.
+     */
+    @Test
+    @Order(6)
+    void aRowTheWarehouseRefusesIsDeadLetteredAndTheRestLoads() throws Exception {
+        // last: the staged changes no longer add up to the source's once rows are dead-lettered
+        long lastFailure = job.failure().map(ErrorInfo::getTimestamp).orElse(0L);
+        int poisoned = changes.liveCustomers().get(3);
+        changes.setFirstName(poisoned, "ANN\0MARIE");
+        changes.applyAny(5);
+        await("both refused rows dead-lettered")
+                .atMost(CustomerJobRun.TIMEOUT)
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(
+                        () -> {
+                            try (Connection w = job.openWarehouse()) {
+                                assertThat(
+                                                WarehouseChecks.strings(
+                                                        w,
+                                                        "SELECT target_table || ' ' || sql_state"
+                                                                + " FROM audit.dead_letters"
+                                                                + " ORDER BY 1"))
+                                        .containsExactly(
+                                                "staging.customer_changes 22P05",
+                                                "warehouse.dim_customer 22021");
+                            }
+                        });
+        try (Connection w = job.openWarehouse()) {
+            assertThat(
+                            WarehouseChecks.strings(
+                                    w, "SELECT row_content FROM audit.dead_letters ORDER BY 1"))
+                    .allMatch(row -> row.contains("ANN\\u0000MARIE"));
+            assertThat(
+                            WarehouseChecks.count(
+                                    w,
+                                    "SELECT coalesce(sum(rows_dead_lettered), 0)"
+                                            + " FROM audit.load_audit"))
+                    .as("the loads' audit rows count them")
+                    .isEqualTo(2);
+        }
+
+        changes.setFirstName(poisoned, "ANN MARIE");
+        await("the corrected name and every other change in the dimension")
+                .atMost(CustomerJobRun.TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            try (Connection w = job.openWarehouse()) {
+                                assertThat(
+                                                DimensionRows.differences(
+                                                        expectedDimension(),
+                                                        DimensionRows.read(w),
+                                                        changes.deletedCustomers()))
+                                        .isEmpty();
+                                // the correction's before-image still holds the NUL
+                                assertThat(
+                                                WarehouseChecks.strings(
+                                                        w,
+                                                        "SELECT target_table || ' ' || sql_state"
+                                                                + " FROM audit.dead_letters"
+                                                                + " ORDER BY 1"))
+                                        .containsExactly(
+                                                "staging.customer_changes 22P05",
+                                                "staging.customer_changes 22P05",
+                                                "warehouse.dim_customer 22021");
+                                Map<String, Long> staged = WarehouseChecks.stagedChanges(w);
+                                staged.merge("customer:u", 2L, Long::sum);
+                                assertThat(staged)
+                                        .as("staged or dead-lettered, every change once")
+                                        .isEqualTo(changes.rowChanges());
+                            }
+                        });
+        assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(job.failure().map(ErrorInfo::getTimestamp).orElse(0L))
+                .as("no retry loop, no failover since the test began")
+                .isEqualTo(lastFailure);
+    }
+
     /** The stored dimension row with the Java types the job's rows carry. */
     private static Row dimensionRow(Connection w, int customerId) throws Exception {
         try (PreparedStatement ps =

@@ -109,6 +109,18 @@ final class SourceChanges implements AutoCloseable {
         log.add("touch last_update of customer " + customerId);
     }
 
+    /** Sets a customer's first name to exactly {@code name}, whatever bytes it holds. */
+    void setFirstName(int customerId, String name) throws SQLException {
+        if (update("UPDATE customer SET first_name = ? WHERE customer_id = ?", name, customerId)
+                != 1) {
+            throw new IllegalStateException("customer " + customerId + " does not exist");
+        }
+        commitIfNeeded();
+        touched.add(customerId);
+        count("customer", "u");
+        log.add("first name of customer " + customerId + " set to " + name.replace("\0", "\\0"));
+    }
+
     /**
      * Renames the country of {@code customerId}'s city: the third join, and a change that reaches
      * every customer of that country.

@@ -142,6 +142,17 @@ final class WarehouseChecks {
                         + "'");
     }
 
+    static List<String> strings(Connection c, String sql) throws SQLException {
+        List<String> values = new java.util.ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
     static long count(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
@@ -183,6 +184,58 @@ class WarehouseWriterITCase {
         assertThat(auditSum("rows_inserted")).isEqualTo(2501);
         assertThat(auditSum("rows_updated")).isEqualTo(3);
         assertThat(auditSum("rows_skipped")).isEqualTo(1);
+    }
+
+    /**
+     * Rows the warehouse refuses for their data (a NUL in a string: SQLSTATE 22021; a version the
+     * table refuses: 23514) go to audit.dead_letters with the error and the row; the rest of the
+     * load commits at once, with either writer, and a restored load adds nothing twice.
+     */
+    @Test
+    void refusedRowsAreDeadLetteredAndTheRestOfTheLoadCommits() throws Exception {
+        execute("ALTER TABLE warehouse.kv ADD CONSTRAINT small_version CHECK (version < 1000)");
+        for (UpsertWriter<Tuple3<Integer, String, Long>> writer :
+                List.of(new KvWriter(), new MultiRowKvWriter())) {
+            execute("TRUNCATE warehouse.kv, audit.load_audit, audit.dead_letters");
+            OperatorSubtaskState afterCheckpoint;
+            try (var harness = harness(writer)) {
+                harness.open();
+                harness.processElement(Tuple3.of(1, "a", 1L), 0);
+                harness.processElement(Tuple3.of(2, "nul\u0000inside", 1L), 0);
+                harness.processElement(Tuple3.of(3, "c", 1L), 0);
+                harness.processElement(Tuple3.of(4, "d", 5000L), 0);
+                harness.processElement(Tuple3.of(5, "e", 1L), 0);
+                afterCheckpoint = harness.snapshot(1, 0);
+                harness.notifyOfCompletedCheckpoint(1);
+            }
+            try (var restored = harness(writer)) {
+                restored.initializeState(afterCheckpoint);
+                restored.open();
+            }
+
+            String which = writer.getClass().getSimpleName();
+            assertThat(count("warehouse.kv")).as(which).isEqualTo(3);
+            assertThat(value(3)).isEqualTo("c");
+            assertThat(auditSum("rows_inserted")).as(which).isEqualTo(3);
+            assertThat(auditSum("rows_dead_lettered")).as(which).isEqualTo(2);
+            assertThat(
+                            strings(
+                                    "SELECT row_index || ' ' || sql_state || ' ' || row_content"
+                                            + " FROM audit.dead_letters ORDER BY row_index"))
+                    .as(which)
+                    .containsExactly("1 22021 (2,nul\\u0000inside,1)", "3 23514 (4,d,5000)");
+        }
+    }
+
+    private List<String> strings(String sql) throws SQLException {
+        List<String> values = new java.util.ArrayList<>();
+        try (Connection c = warehouse.open();
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 
     private OneInputStreamOperatorTestHarness<Tuple3<Integer, String, Long>, Void> harness()
