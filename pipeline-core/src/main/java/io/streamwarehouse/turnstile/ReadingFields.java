@@ -25,13 +25,7 @@ final class ReadingFields {
      * whose epoch millis overflow.
      */
     static final DateTimeFormatter MTA_DATE =
-            strict(
-                    new DateTimeFormatterBuilder()
-                            .appendValue(ChronoField.MONTH_OF_YEAR, 1, 2, SignStyle.NOT_NEGATIVE)
-                            .appendLiteral('/')
-                            .appendValue(ChronoField.DAY_OF_MONTH, 1, 2, SignStyle.NOT_NEGATIVE)
-                            .appendLiteral('/')
-                            .appendValue(ChronoField.YEAR, 4));
+            strict(monthDay('/').appendValue(ChronoField.YEAR, 4));
 
     /** JSON dates: ISO {@code 2023-05-27}, four-digit year, no sign. */
     static final DateTimeFormatter ISO_DATE =
@@ -45,13 +39,7 @@ final class ReadingFields {
 
     /** The synthetic producer: {@code 11-21-25}, two-digit years are 2000-2099. */
     static final DateTimeFormatter PRODUCER_DATE =
-            strict(
-                    new DateTimeFormatterBuilder()
-                            .appendValue(ChronoField.MONTH_OF_YEAR, 1, 2, SignStyle.NOT_NEGATIVE)
-                            .appendLiteral('-')
-                            .appendValue(ChronoField.DAY_OF_MONTH, 1, 2, SignStyle.NOT_NEGATIVE)
-                            .appendLiteral('-')
-                            .appendValueReduced(ChronoField.YEAR, 2, 2, 2000));
+            strict(monthDay('-').appendValueReduced(ChronoField.YEAR, 2, 2, 2000));
 
     /** The synthetic producer's TIMESTAMP field: {@code 2025-11-21 04:30:12}. */
     static final DateTimeFormatter PRODUCER_TIMESTAMP =
@@ -64,6 +52,15 @@ final class ReadingFields {
     /** {@code HH:mm:ss}; a single-digit hour tolerated. */
     static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("H:mm:ss").withResolverStyle(ResolverStyle.STRICT);
+
+    /** Month and day of one or two digits, no sign, each followed by {@code separator}. */
+    private static DateTimeFormatterBuilder monthDay(char separator) {
+        return new DateTimeFormatterBuilder()
+                .appendValue(ChronoField.MONTH_OF_YEAR, 1, 2, SignStyle.NOT_NEGATIVE)
+                .appendLiteral(separator)
+                .appendValue(ChronoField.DAY_OF_MONTH, 1, 2, SignStyle.NOT_NEGATIVE)
+                .appendLiteral(separator);
+    }
 
     private static DateTimeFormatter strict(DateTimeFormatterBuilder builder) {
         return builder.toFormatter().withResolverStyle(ResolverStyle.STRICT);

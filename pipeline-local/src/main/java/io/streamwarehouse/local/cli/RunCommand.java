@@ -27,15 +27,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "customer-dimension or turnstile-aggregates")
     String jobName;
 
-    @Option(
-            names = "--web-address",
-            defaultValue = LocalCluster.LOOPBACK,
-            description =
-                    "Address the Flink web UI and REST API listen on (default: ${DEFAULT-VALUE},"
-                            + " this machine only). The REST API has no authentication and runs"
-                            + " any jar it is sent: open it to a network only behind a proxy that"
-                            + " authenticates.")
-    String webAddress;
+    @Mixin WebAddress web;
 
     @Option(
             names = "--web-port",
@@ -62,7 +54,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         PipelineConfig settings = config.load();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (LocalCluster cluster = LocalCluster.start(webAddress, webPort, 4)) {
+        try (LocalCluster cluster = LocalCluster.start(web.address, webPort, 4)) {
             Runtime.getRuntime()
                     .addShutdownHook(
                             new Thread(

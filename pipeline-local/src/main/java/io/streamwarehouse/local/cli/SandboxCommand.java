@@ -41,12 +41,7 @@ import picocli.CommandLine.Option;
         })
 public final class SandboxCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--partitions",
-            description =
-                    "Partitions of the turnstile topic (default: turnstile.topic-partitions, 4);"
-                            + " readings are keyed by turnstile.")
-    Integer partitions;
+    @Mixin TopicPartitions topic;
 
     @Option(
             names = "--source",
@@ -80,15 +75,7 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Simulated customer changes per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(
-            names = "--web-address",
-            defaultValue = LocalCluster.LOOPBACK,
-            description =
-                    "Address the Flink web UI and REST API listen on (default: ${DEFAULT-VALUE},"
-                            + " this machine only). The REST API has no authentication and runs"
-                            + " any jar it is sent: open it to a network only behind a proxy that"
-                            + " authenticates.")
-    String webAddress;
+    @Mixin WebAddress web;
 
     @Option(
             names = "--web-port",
@@ -161,7 +148,7 @@ public final class SandboxCommand implements Callable<Integer> {
             LocalServices services =
                     LocalServices.builder().withMariaDb(source.equals("mysql")).start();
             resources.add(services);
-            env.putAll(SampleWarehouse.provision(services, partitions));
+            env.putAll(SampleWarehouse.provision(services, topic.partitions));
             if (source.equals("postgres")) {
                 SampleWarehouse.usePostgresSource(services, env);
             }
@@ -194,7 +181,7 @@ public final class SandboxCommand implements Callable<Integer> {
                                         + Files.createTempDirectory("sandbox-checkpoints")
                                                 .toUri()));
 
-        LocalCluster cluster = LocalCluster.start(webAddress, webPort, 8);
+        LocalCluster cluster = LocalCluster.start(web.address, webPort, 8);
         resources.add(cluster);
         JobID customer = cluster.submit(new CustomerDimensionJob(), settings, null);
         JobID turnstile = cluster.submit(new TurnstileAggregatesJob(), settings, null);

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -28,12 +29,7 @@ import picocli.CommandLine.Option;
         })
 public final class ServicesCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--partitions",
-            description =
-                    "Partitions of the turnstile topic (default: turnstile.topic-partitions, 4);"
-                            + " readings are keyed by turnstile.")
-    Integer partitions;
+    @Mixin TopicPartitions topic;
 
     @Option(
             names = "--env-file",
@@ -79,7 +75,7 @@ public final class ServicesCommand implements Callable<Integer> {
                                     services.close();
                                     stopped.countDown();
                                 }));
-        Map<String, String> env = SampleWarehouse.provision(services, partitions);
+        Map<String, String> env = SampleWarehouse.provision(services, topic.partitions);
         if (envFile != null) {
             writePrivately(envFile, lines(env, false) + System.lineSeparator());
         }

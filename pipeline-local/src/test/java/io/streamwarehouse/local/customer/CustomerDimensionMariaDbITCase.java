@@ -152,12 +152,7 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
                 .untilAsserted(
                         () -> {
                             try (Connection w = job.openWarehouse()) {
-                                assertThat(
-                                                WarehouseChecks.strings(
-                                                        w,
-                                                        "SELECT target_table || ' ' || sql_state"
-                                                                + " FROM audit.dead_letters"
-                                                                + " ORDER BY 1"))
+                                assertThat(deadLetters(w))
                                         .containsExactly(
                                                 "staging.customer_changes 22P05",
                                                 "warehouse.dim_customer 22021");
@@ -191,12 +186,7 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
                                                         changes.deletedCustomers()))
                                         .isEmpty();
                                 // the correction's before-image still holds the NUL
-                                assertThat(
-                                                WarehouseChecks.strings(
-                                                        w,
-                                                        "SELECT target_table || ' ' || sql_state"
-                                                                + " FROM audit.dead_letters"
-                                                                + " ORDER BY 1"))
+                                assertThat(deadLetters(w))
                                         .containsExactly(
                                                 "staging.customer_changes 22P05",
                                                 "staging.customer_changes 22P05",
@@ -212,6 +202,12 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
         assertThat(job.failure().map(ErrorInfo::getTimestamp).orElse(0L))
                 .as("no retry loop, no failover since the test began")
                 .isEqualTo(lastFailure);
+    }
+
+    /** Each dead letter as its table and SQLSTATE. */
+    private static List<String> deadLetters(Connection w) throws Exception {
+        return WarehouseChecks.strings(
+                w, "SELECT target_table || ' ' || sql_state FROM audit.dead_letters ORDER BY 1");
     }
 
     /** The stored dimension row with the Java types the job's rows carry. */

@@ -28,8 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class SandboxITCase {
     private static final Pattern WEB_UI = Pattern.compile("Flink web UI\\s+(http://\\S+)");
-    private static final Pattern PROGRESS =
-            Pattern.compile("dim_customer ([\\d,]+) .*station_window ([\\d,]+)");
 
     @Test
     void runsEverythingAndLeavesNothingBehind() throws Exception {
@@ -77,10 +75,10 @@ class SandboxITCase {
                     .pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(
                             () -> {
-                                Matcher progress = lastProgress(output);
+                                SandboxProgress progress = SandboxProgress.last(output);
                                 assertThat(progress).isNotNull();
-                                assertThat(number(progress.group(1))).isPositive();
-                                assertThat(number(progress.group(2))).isPositive();
+                                assertThat(progress.dimCustomer).isPositive();
+                                assertThat(progress.stationWindows).isPositive();
                             });
 
             List<ProcessHandle> children = sandbox.descendants().toList();
@@ -135,21 +133,6 @@ class SandboxITCase {
             }
         }
         return null;
-    }
-
-    private static Matcher lastProgress(List<String> output) {
-        Matcher last = null;
-        for (String line : output) {
-            Matcher m = PROGRESS.matcher(line);
-            if (m.find()) {
-                last = m;
-            }
-        }
-        return last;
-    }
-
-    private static long number(String digits) {
-        return Long.parseLong(digits.replace(",", ""));
     }
 
     private static boolean portOpen(String host, int port) {

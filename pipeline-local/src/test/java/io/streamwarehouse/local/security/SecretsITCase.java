@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.local.cli.CliProcess;
+import io.streamwarehouse.local.sandbox.SandboxProgress;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,8 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretsITCase {
     private static final Pattern WEB_UI = Pattern.compile("Flink web UI\\s+(http://\\S+)");
-    private static final Pattern PROGRESS =
-            Pattern.compile("dim_customer ([\\d,]+) .*station_window ([\\d,]+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -134,10 +133,11 @@ class SecretsITCase {
                             .pollInterval(Duration.ofSeconds(1))
                             .untilAsserted(
                                     () -> {
-                                        Matcher progress = lastProgress(sandbox.stdout());
+                                        SandboxProgress progress =
+                                                SandboxProgress.last(sandbox.stdout());
                                         assertThat(progress).isNotNull();
-                                        assertThat(number(progress.group(1))).isPositive();
-                                        assertThat(number(progress.group(2))).isPositive();
+                                        assertThat(progress.dimCustomer).isPositive();
+                                        assertThat(progress.stationWindows).isPositive();
                                     });
 
                     Map<String, String> pages = restPages(rest);
@@ -419,20 +419,5 @@ class SecretsITCase {
                                             l.substring(l.indexOf('=') + 1)));
         }
         return values;
-    }
-
-    private static Matcher lastProgress(List<String> output) {
-        Matcher last = null;
-        for (String line : output) {
-            Matcher m = PROGRESS.matcher(line);
-            if (m.find()) {
-                last = m;
-            }
-        }
-        return last;
-    }
-
-    private static long number(String digits) {
-        return Long.parseLong(digits.replace(",", ""));
     }
 }

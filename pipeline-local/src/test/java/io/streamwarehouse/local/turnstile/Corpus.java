@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -105,6 +106,21 @@ final class Corpus {
 
     int rejects() {
         return expectedReasons.size();
+    }
+
+    /** A REGULAR reading of booth {@code ca} at 59 ST (R051, 02-00-00, NQR456W, BMT). */
+    static TurnstileReading reading(String ca, LocalDateTime time, long entries, long exits) {
+        return new TurnstileReading(
+                ca,
+                "R051",
+                "02-00-00",
+                "59 ST",
+                "NQR456W",
+                "BMT",
+                time,
+                TurnstileReading.REGULAR,
+                entries,
+                exits);
     }
 
     /**

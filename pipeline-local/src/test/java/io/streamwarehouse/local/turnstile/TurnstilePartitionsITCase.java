@@ -64,17 +64,7 @@ class TurnstilePartitionsITCase {
 
     private static TurnstileReading reading(
             String ca, LocalDateTime time, long entries, long exits) {
-        return new TurnstileReading(
-                ca,
-                "R051",
-                "02-00-00",
-                "59 ST",
-                "NQR456W",
-                "BMT",
-                time,
-                TurnstileReading.REGULAR,
-                entries,
-                exits);
+        return Corpus.reading(ca, time, entries, exits);
     }
 
     private static byte[] key(TurnstileReading r) {

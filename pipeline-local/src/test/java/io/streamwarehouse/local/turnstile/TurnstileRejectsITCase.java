@@ -199,17 +199,6 @@ class TurnstileRejectsITCase {
     }
 
     private static String line(String ca, LocalDateTime time, long entries, long exits) {
-        return mta(
-                new TurnstileReading(
-                        ca,
-                        "R051",
-                        "02-00-00",
-                        "59 ST",
-                        "NQR456W",
-                        "BMT",
-                        time,
-                        TurnstileReading.REGULAR,
-                        entries,
-                        exits));
+        return mta(Corpus.reading(ca, time, entries, exits));
     }
 }
