@@ -87,7 +87,8 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
         skipped = metrics.counter("rowsSkipped");
         loads = metrics.counter("loadsCommitted");
         deadLettered = metrics.counter("rowsDeadLettered");
-        committer = new LoadCommitter<>(warehouse, writer);
+        Counter retries = metrics.counter("writeRetries");
+        committer = new LoadCommitter<>(warehouse, writer, retries::inc);
         // Loads restored from state belong to the checkpoint we restored from, which completed;
         // its completion notice may never have been delivered, so commit them now.
         commitUpTo(Long.MAX_VALUE);

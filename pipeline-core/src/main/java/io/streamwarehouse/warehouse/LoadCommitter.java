@@ -44,6 +44,13 @@ public final class LoadCommitter<T> implements AutoCloseable {
     private Statements statements;
 
     public LoadCommitter(WarehouseConnection warehouse, TableWriter<T> writer) {
+        this(warehouse, writer, () -> {});
+    }
+
+    /**
+     * @param onRetry called once per failed attempt that will be retried (a metric)
+     */
+    public LoadCommitter(WarehouseConnection warehouse, TableWriter<T> writer, Runnable onRetry) {
         this.warehouse = warehouse;
         this.writer = writer;
         this.retry =
@@ -53,12 +60,14 @@ public final class LoadCommitter<T> implements AutoCloseable {
                         .withMaxDuration(warehouse.retryTimeout())
                         .withMaxRetries(-1)
                         .onRetry(
-                                e ->
-                                        LOG.warn(
-                                                "warehouse write to {} failed (attempt {}), retrying: {}",
-                                                writer.targetTable(),
-                                                e.getAttemptCount(),
-                                                e.getLastException().getMessage()))
+                                e -> {
+                                    onRetry.run();
+                                    LOG.warn(
+                                            "warehouse write to {} failed (attempt {}), retrying: {}",
+                                            writer.targetTable(),
+                                            e.getAttemptCount(),
+                                            e.getLastException().getMessage());
+                                })
                         .build();
     }
 

@@ -271,6 +271,21 @@ public final class PostgresService implements AutoCloseable {
                 StandardOpenOption.TRUNCATE_EXISTING);
     }
 
+    /**
+     * Stops the server the way an outage would (fast shutdown: connections are cut), keeping its
+     * data directory and port; {@link #startAgain()} brings it back. For fault tests.
+     */
+    public void stopForOutage() {
+        stopServer();
+        LOG.info("PostgreSQL on port {} stopped for an outage", port);
+    }
+
+    /** Starts the server stopped by {@link #stopForOutage()} again, on the same port and data. */
+    public void startAgain() {
+        pgCtl("start", "-l", serverLog.toString(), "-w", "-t", "60");
+        LOG.info("PostgreSQL on port {} started again", port);
+    }
+
     private void stopServer() {
         try {
             pgCtl("stop", "-m", "fast", "-w", "-t", "30");

@@ -1,0 +1,115 @@
+package io.streamwarehouse.local.turnstile;
+
+import static io.streamwarehouse.local.turnstile.TurnstileAssertions.assertLoadedOnce;
+import static io.streamwarehouse.local.turnstile.TurnstileAssertions.assertMatchesOracle;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.local.services.KafkaExtension;
+import io.streamwarehouse.local.services.PostgresExtension;
+import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
+import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The warehouse goes away for a minute in the middle of a replay: PostgreSQL is stopped (its
+ * connections cut) and started again on the same port and data. The job retries its writes, gives
+ * up on them after {@code warehouse.retry-timeout} (5 s here, so the outage outlasts it), fails
+ * over, keeps restarting with growing backoff while the warehouse is down, and recovers by itself
+ * once it is back. The warehouse then holds exactly the rows the SQL oracle computes from the
+ * records, each loaded once.
+ */
+class TurnstileWarehouseOutageITCase {
+    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+    @RegisterExtension static final SharedFlinkCluster FLINK = new SharedFlinkCluster();
+
+    private static final Duration OUTAGE = Duration.ofSeconds(60);
+
+    /** The outage, the restart backoff (at most a minute) and the rest of the week. */
+    private static final Duration RECOVERY = Duration.ofMinutes(4);
+
+    private static final TurnstileWeekGenerator WEEK = new TurnstileWeekGenerator(61L);
+
+    @TempDir Path dir;
+
+    @Test
+    void aMinuteWithoutTheWarehouseEndsInTheRowsOfARunWithout() throws Exception {
+        String topic = KAFKA.newTopic("outage");
+        PipelineConfig config =
+                TurnstileJobRun.config(
+                        POSTGRES,
+                        POSTGRES.newDatabase("outage"),
+                        KAFKA,
+                        topic,
+                        dir,
+                        Map.of("warehouse.retry-timeout", "5 s"));
+        WarehouseTables warehouse = new WarehouseTables(config);
+        List<TurnstileReading> week =
+                WEEK.readings().stream().sorted(Comparator.comparing(r -> r.readingTime)).toList();
+        Corpus corpus =
+                new Corpus(4096)
+                        .interleave(
+                                week, r -> TurnstileWeekGenerator.mtaLine(r, false), List.of(), 1)
+                        // days later: moves the watermark past every window of the week
+                        .add(
+                                TurnstileWeekGenerator.mtaLine(
+                                        Corpus.reading(
+                                                "FLUSH",
+                                                WEEK.start().plusDays(9).atStartOfDay(),
+                                                0,
+                                                0),
+                                        false));
+        int third = corpus.unpublished() / 3;
+
+        TurnstileJobRun run = TurnstileJobRun.start(FLINK.cluster(), config, false, null);
+        try (KafkaRecords kafka = new KafkaRecords(KAFKA.bootstrapServers())) {
+            corpus.publish(kafka, topic, third);
+            run.awaitWarehouse("the first loads", () -> warehouse.count(Table.STATION_WINDOW) > 0);
+            run.awaitMoreCheckpoints(2);
+
+            POSTGRES.service().stopForOutage();
+            try {
+                corpus.publish(kafka, topic, third);
+                // the fault itself lasts this long; nothing is awaited by sleeping
+                Thread.sleep(OUTAGE.toMillis());
+            } finally {
+                POSTGRES.service().startAgain();
+            }
+            corpus.publish(kafka, topic);
+
+            SqlOracle.install(warehouse, SqlOracle.Format.MTA_CSV, config, corpus.good());
+            long stationRows = warehouse.count0("expected.station_window");
+            long turnstileRows = warehouse.count0("expected.turnstile_window");
+            Poll.until(
+                    "every window after the outage",
+                    RECOVERY,
+                    () ->
+                            run.status() == JobStatus.RUNNING
+                                    && warehouse.count(Table.STATION_WINDOW) == stationRows
+                                    && warehouse.count(Table.TURNSTILE_WINDOW) == turnstileRows);
+            run.awaitMoreCheckpoints(2);
+            assertThat(run.failure())
+                    .as("the outage outlasted the retry timeout: the job failed over")
+                    .isNotNull();
+            assertThat(run.status()).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            run.cancel();
+        }
+
+        assertMatchesOracle(warehouse, Table.STATION_WINDOW);
+        assertMatchesOracle(warehouse, Table.TURNSTILE_WINDOW);
+        assertMatchesOracle(warehouse, Table.ANOMALIES);
+        assertThat(warehouse.count(Table.REJECTS)).isZero();
+        assertLoadedOnce(warehouse);
+    }
+}
