@@ -19,10 +19,11 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The pipeline's settings, layered as the contract says: defaults, then the config file, then
- * {@code --set key=value}, then environment variables ({@code source.password} is read from {@code
- * PIPELINE_SOURCE_PASSWORD}); later layers win. Unknown keys and unparsable values fail at load
- * time with the key named, so a typo never silently falls back to a default.
+ * The pipeline's settings, layered as every command-line tool layers them: defaults, then the
+ * config file, then environment variables ({@code source.password} is read from {@code
+ * PIPELINE_SOURCE_PASSWORD}), then {@code --env-file}, then {@code --set key=value}; later layers
+ * win, so what is typed on the command line always wins. Unknown keys and unparsable values fail at
+ * load time with the key named, so a typo never silently falls back to a default.
  */
 public final class PipelineConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,7 +45,7 @@ public final class PipelineConfig implements Serializable {
     }
 
     /**
-     * Loads the layers in order.
+     * Loads the layers in order: file, environment, then {@code --set}.
      *
      * @param file a properties file ({@code key=value} or {@code key: value}), or null
      * @param sets {@code key=value} overrides from the command line
@@ -54,21 +55,42 @@ public final class PipelineConfig implements Serializable {
             Path file, List<String> sets, Map<String, String> environment) {
         Map<String, String> merged = new LinkedHashMap<>();
         if (file != null) {
-            merged.putAll(readFile(file));
+            merged.putAll(fileSettings(file));
         }
+        merged.putAll(environmentSettings(environment));
+        merged.putAll(setSettings(sets));
+        return new PipelineConfig(merged);
+    }
+
+    /** The configuration keys of {@code --set key=value} arguments, in order. */
+    public static Map<String, String> setSettings(List<String> sets) {
+        Map<String, String> values = new LinkedHashMap<>();
         for (String set : sets) {
             int eq = set.indexOf('=');
             if (eq <= 0) {
                 throw new ConfigException("--set needs key=value, got '" + set + "'");
             }
-            merged.put(set.substring(0, eq).trim(), set.substring(eq + 1).trim());
+            values.put(set.substring(0, eq).trim(), set.substring(eq + 1).trim());
         }
+        return values;
+    }
+
+    /** The configuration keys among {@code PIPELINE_*} variables; other variables are ignored. */
+    public static Map<String, String> environmentSettings(Map<String, String> environment) {
+        Map<String, String> values = new LinkedHashMap<>();
         for (ConfigOption<?> option : PipelineOptions.all()) {
             String value = environment.get(envName(option.key()));
             if (value != null) {
-                merged.put(option.key(), value);
+                values.put(option.key(), value);
             }
         }
+        return values;
+    }
+
+    /** The settings layered as the command line's convention has it; later maps win. */
+    public static PipelineConfig layered(List<Map<String, String>> layers) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        layers.forEach(merged::putAll);
         return new PipelineConfig(merged);
     }
 
@@ -77,7 +99,8 @@ public final class PipelineConfig implements Serializable {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private static Map<String, String> readFile(Path file) {
+    /** The settings of a {@code --config} properties file. */
+    public static Map<String, String> fileSettings(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file)) {
             properties.load(reader);

@@ -35,7 +35,9 @@ class PipelineConfigTest {
         assertThat(config.get(PipelineOptions.SOURCE_TYPE)).isEqualTo(SourceDialect.POSTGRES);
         assertThat(config.get(PipelineOptions.TURNSTILE_WINDOW)).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.get(PipelineOptions.SOURCE_HOSTNAME)).isEqualTo("from-set");
-        assertThat(config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR)).isEqualTo(700L);
+        assertThat(config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR))
+                .as("what is typed on the command line wins over the environment")
+                .isEqualTo(500L);
         assertThat(config.get(PipelineOptions.SOURCE_PASSWORD)).isEqualTo("s3cret");
         assertThat(config.sourcePort()).isEqualTo(5432);
     }

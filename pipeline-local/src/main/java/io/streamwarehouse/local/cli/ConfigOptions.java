@@ -22,34 +22,51 @@ public final class ConfigOptions {
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
-            description = "Override one configuration key; repeatable. Wins over --config.")
+            description =
+                    "Set one configuration key; repeatable. Wins over --config, the environment"
+                            + " and --env-file.")
     List<String> sets = new ArrayList<>();
 
     @Option(
             names = "--env-file",
             paramLabel = "FILE",
             description =
-                    "KEY=VALUE lines as printed by './pipeline services'; read like environment variables.")
+                    "KEY=VALUE lines as printed by './pipeline services'; read like environment"
+                            + " variables, and winning over them.")
     Path envFile;
 
-    /** File, then --set, then the env file, then the real environment (which wins). */
+    /**
+     * Defaults, then {@code --config}, then the environment, then {@code --env-file}, then {@code
+     * --set}: what is typed on the command line wins.
+     */
     public PipelineConfig load() {
         return load(Map.of(), List.of());
     }
 
     /**
-     * As {@link #load()}, with settings of embedded services under the env file and extra {@code
-     * --set} values under the user's own.
+     * As {@link #load()}, with a command's own defaults ({@code key=value}) under everything the
+     * user gives, and the settings of embedded services above the file and under the environment.
      */
     public PipelineConfig load(Map<String, String> serviceEnvironment, List<String> defaults) {
-        Map<String, String> environment = new HashMap<>(serviceEnvironment);
-        List<String> allSets = new ArrayList<>(defaults);
-        allSets.addAll(sets);
-        if (envFile != null) {
-            environment.putAll(readEnvFile(envFile));
+        return load(serviceEnvironment, defaults, System.getenv());
+    }
+
+    PipelineConfig load(
+            Map<String, String> serviceEnvironment,
+            List<String> defaults,
+            Map<String, String> environment) {
+        List<Map<String, String>> layers = new ArrayList<>();
+        layers.add(PipelineConfig.setSettings(defaults));
+        if (configFile != null) {
+            layers.add(PipelineConfig.fileSettings(configFile));
         }
-        environment.putAll(System.getenv());
-        return PipelineConfig.load(configFile, allSets, environment);
+        layers.add(PipelineConfig.environmentSettings(serviceEnvironment));
+        layers.add(PipelineConfig.environmentSettings(environment));
+        if (envFile != null) {
+            layers.add(PipelineConfig.environmentSettings(readEnvFile(envFile)));
+        }
+        layers.add(PipelineConfig.setSettings(sets));
+        return PipelineConfig.layered(layers);
     }
 
     static Map<String, String> readEnvFile(Path file) {
