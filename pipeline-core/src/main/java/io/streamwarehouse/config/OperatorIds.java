@@ -21,7 +21,6 @@ public enum OperatorIds {
     CUSTOMER_PARSE("customer-parse-changes", "Parse change events"),
     CUSTOMER_STAGING_SINK("customer-staging-sink", "Insert staging.customer_changes"),
     CUSTOMER_NORMALIZE("customer-normalize", "Drop no-op changes per row"),
-    CUSTOMER_SPLIT("customer-split-tables", "Split by source table"),
     CUSTOMER_DIMENSION_ROWS("customer-dimension-rows", "Dimension rows"),
     CUSTOMER_DIMENSION_SINK("customer-dimension-sink", "Upsert warehouse.dim_customer"),
     CUSTOMER_HISTORY_SINK("customer-history-sink", "SCD2 warehouse.dim_customer_history");

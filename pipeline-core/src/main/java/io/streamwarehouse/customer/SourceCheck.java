@@ -1,7 +1,6 @@
 package io.streamwarehouse.customer;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -60,15 +59,6 @@ public final class SourceCheck {
             throw new SourceNotReadyException(dialect, problems);
         }
         return problems;
-    }
-
-    /** As {@link #verify(Connection, SourceDialect)}, connecting as the job's source user. */
-    public static List<Problem> verify(
-            String jdbcUrl, String user, String password, SourceDialect dialect)
-            throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
-            return verify(c, dialect);
-        }
     }
 
     /** Reads the settings and returns every problem, fatal or not. */

@@ -65,8 +65,8 @@ import org.apache.flink.util.OutputTag;
  * <p>State: {@code pending} (reading time to reading) holds a reading only until it is committed,
  * by the timer at its time plus the allowed lateness; that timer finds it by key, so no commit
  * scans the map. {@code baseline} (the last committed reading's time and counters) is removed by an
- * event-time timer {@code baseline-retention + allowed-lateness} after that reading, because past
- * the retention (at least max-gap) the next reading could not give a delta anyway. Event time
+ * event-time timer baseline retention plus {@code allowed-lateness} after that reading, because
+ * past the retention (at least max-gap) the next reading could not give a delta anyway. Event time
  * rather than a processing-time TTL, so a week replayed in a minute is cleaned up the same way as a
  * live week, and results never depend on wall-clock speed.
  *

@@ -15,30 +15,12 @@ public final class CounterRules implements Serializable {
 
     private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
 
-    /** {@code turnstile.max-gap}: readings further apart give no delta. */
-    public static final Duration DEFAULT_MAX_GAP = Duration.ofHours(24);
-
     /**
-     * {@code turnstile.max-per-hour}: a turnstile admits at most a few people a second even at rush
-     * hour, so 2000 an hour is generous; real resets and wraps are orders of magnitude above.
-     */
-    public static final long DEFAULT_MAX_PER_HOUR = 2000;
-
-    /** {@code turnstile.allowed-lateness}: how long a reading may trail the watermark. */
-    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ZERO;
-
-    /**
-     * {@code turnstile.baseline-retention}: how long a silent turnstile's last reading is kept. A
-     * week covers a booth out of service for days (its return is recorded as a gap) while a removed
-     * turnstile's state goes away by itself.
+     * Baseline retention (not a configuration key; at least {@code turnstile.max-gap}): how long a
+     * silent turnstile's last reading is kept. A week covers a booth out of service for days (its
+     * return is recorded as a gap) while a removed turnstile's state goes away by itself.
      */
     public static final Duration DEFAULT_BASELINE_RETENTION = Duration.ofDays(7);
-
-    /**
-     * {@code turnstile.max-interval-count}: in interval mode, the largest count one reading may
-     * carry; 24 hours at {@code max-per-hour}.
-     */
-    public static final long DEFAULT_MAX_INTERVAL_COUNT = 48_000;
 
     /** Window sums stay far from 2^63 however many readings a window holds. */
     private static final long LARGEST_INTERVAL_CEILING = Integer.MAX_VALUE;
@@ -84,7 +66,7 @@ public final class CounterRules implements Serializable {
         if (baselineRetention.compareTo(maxGap) < 0) {
             // A shorter retention would forget baselines that could still give a delta.
             throw new IllegalArgumentException(
-                    "turnstile.baseline-retention ("
+                    "the baseline retention ("
                             + baselineRetention
                             + ") must be at least turnstile.max-gap ("
                             + maxGap
@@ -98,14 +80,9 @@ public final class CounterRules implements Serializable {
         }
     }
 
+    /** The rules of the options' defaults (each written once, beside its option). */
     public static CounterRules defaults() {
-        return new CounterRules(
-                CounterMode.CUMULATIVE,
-                DEFAULT_MAX_GAP,
-                DEFAULT_MAX_PER_HOUR,
-                DEFAULT_ALLOWED_LATENESS,
-                DEFAULT_BASELINE_RETENTION,
-                DEFAULT_MAX_INTERVAL_COUNT);
+        return from(PipelineConfig.defaults());
     }
 
     /**

@@ -12,13 +12,6 @@ import java.io.Serializable;
  */
 public interface TurnstileParser extends Serializable {
 
-    /**
-     * Default maximum record size. A real MTA line is under 100 bytes and a JSON reading under 300;
-     * anything far larger is garbage or a mis-routed message, and keeping it whole would bloat the
-     * rejects table.
-     */
-    int DEFAULT_MAX_RECORD_BYTES = 4096;
-
     ParseResult parse(String topic, int partition, long offset, byte[] value);
 
     /**

@@ -31,8 +31,8 @@
  *   <li>A delta row is emitted when at least one counter was counted, at the later reading's time.
  *   <li>{@code turnstile.counter-mode=interval}: each ordered, deduplicated reading is its own
  *       delta; no baseline, gap or anomaly rules.
- *   <li>A baseline not followed by a reading within {@code baseline-retention} (7 days, never less
- *       than max-gap) is removed by an event-time timer; the next reading starts afresh.
+ *   <li>A baseline not followed by a reading within the baseline retention (7 days, never less than
+ *       max-gap) is removed by an event-time timer; the next reading starts afresh.
  * </ol>
  */
 package io.streamwarehouse.turnstile;

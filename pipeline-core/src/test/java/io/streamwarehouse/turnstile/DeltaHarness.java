@@ -1,5 +1,6 @@
 package io.streamwarehouse.turnstile;
 
+import io.streamwarehouse.config.PipelineOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ final class DeltaHarness implements AutoCloseable {
     final KeyedOneInputStreamOperatorTestHarness<TurnstileKey, TurnstileReading, TurnstileDelta>
             harness;
     private final TurnstileParser parser =
-            TurnstileParser.forFormat("mta-csv", TurnstileParser.DEFAULT_MAX_RECORD_BYTES);
+            TurnstileParser.forFormat(
+                    "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
     private long nextOffset;
 
     DeltaHarness(CounterRules rules) throws Exception {

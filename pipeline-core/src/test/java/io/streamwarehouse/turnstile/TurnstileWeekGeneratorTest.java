@@ -3,6 +3,7 @@ package io.streamwarehouse.turnstile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.streamwarehouse.config.PipelineOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TurnstileWeekGeneratorTest {
     private static final TurnstileParser MTA =
-            TurnstileParser.forFormat("mta-csv", TurnstileParser.DEFAULT_MAX_RECORD_BYTES);
+            TurnstileParser.forFormat(
+                    "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
 
     private static List<TurnstileReading> parseAll(TurnstileParser parser, List<String> lines) {
         List<TurnstileReading> readings = new ArrayList<>();

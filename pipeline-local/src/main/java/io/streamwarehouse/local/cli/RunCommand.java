@@ -27,14 +27,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "customer-dimension or turnstile-aggregates")
     String jobName;
 
-    @Mixin WebAddress web;
-
-    @Option(
-            names = "--web-port",
-            defaultValue = "8081",
-            description =
-                    "Port of the Flink web UI; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int webPort;
+    @Mixin WebUi web;
 
     @Option(
             names = "--from-savepoint",
@@ -54,7 +47,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         PipelineConfig settings = config.load();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (LocalCluster cluster = LocalCluster.start(web.address, webPort, 4)) {
+        try (LocalCluster cluster = LocalCluster.start(web.address, web.port(settings), 4)) {
             Runtime.getRuntime()
                     .addShutdownHook(
                             new Thread(

@@ -75,13 +75,7 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Simulated customer changes per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Mixin WebAddress web;
-
-    @Option(
-            names = "--web-port",
-            defaultValue = "8081",
-            description = "Flink web UI port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int webPort;
+    @Mixin WebUi web;
 
     @Option(
             names = "--external",
@@ -181,7 +175,7 @@ public final class SandboxCommand implements Callable<Integer> {
                                         + Files.createTempDirectory("sandbox-checkpoints")
                                                 .toUri()));
 
-        LocalCluster cluster = LocalCluster.start(web.address, webPort, 8);
+        LocalCluster cluster = LocalCluster.start(web.address, web.port(settings), 8);
         resources.add(cluster);
         JobID customer = cluster.submit(new CustomerDimensionJob(), settings, null);
         JobID turnstile = cluster.submit(new TurnstileAggregatesJob(), settings, null);

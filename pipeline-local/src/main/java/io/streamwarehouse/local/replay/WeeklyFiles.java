@@ -1,5 +1,6 @@
 package io.streamwarehouse.local.replay;
 
+import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.turnstile.ParseResult;
 import io.streamwarehouse.turnstile.TurnstileParser;
 import io.streamwarehouse.turnstile.TurnstileReading;
@@ -54,7 +55,8 @@ public final class WeeklyFiles {
      */
     public static List<Line> read(List<Path> files) throws IOException {
         TurnstileParser parser =
-                TurnstileParser.forFormat("mta-csv", TurnstileParser.DEFAULT_MAX_RECORD_BYTES);
+                TurnstileParser.forFormat(
+                        "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
         List<Line> good = new ArrayList<>();
         List<Line> bad = new ArrayList<>();
         for (Path file : files) {
