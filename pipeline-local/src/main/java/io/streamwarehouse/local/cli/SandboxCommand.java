@@ -142,7 +142,7 @@ public final class SandboxCommand implements Callable<Integer> {
             LocalServices services =
                     LocalServices.builder().withMariaDb(source.equals("mysql")).start();
             resources.add(services);
-            env.putAll(SampleWarehouse.provision(services, topic.partitions));
+            env.putAll(SampleWarehouse.provision(services, topic.count(config.load())));
             if (source.equals("postgres")) {
                 SampleWarehouse.usePostgresSource(services, env);
             }

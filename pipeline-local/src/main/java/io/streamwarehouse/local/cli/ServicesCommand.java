@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -75,7 +76,10 @@ public final class ServicesCommand implements Callable<Integer> {
                                     services.close();
                                     stopped.countDown();
                                 }));
-        Map<String, String> env = SampleWarehouse.provision(services, topic.partitions);
+        Map<String, String> env =
+                SampleWarehouse.provision(
+                        services,
+                        topic.count(PipelineConfig.load(null, List.of(), System.getenv())));
         if (envFile != null) {
             writePrivately(envFile, lines(env, false) + System.lineSeparator());
         }

@@ -1,5 +1,7 @@
 package io.streamwarehouse.local.cli;
 
+import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.config.PipelineOptions;
 import picocli.CommandLine.Option;
 
 /** {@code --partitions}: for the commands that create the turnstile topic. */
@@ -10,4 +12,11 @@ public final class TopicPartitions {
                     "Partitions of the turnstile topic (default: turnstile.topic-partitions, 4);"
                             + " readings are keyed by turnstile.")
     Integer partitions;
+
+    /** {@code --partitions}, else {@code turnstile.topic-partitions} of the configuration. */
+    int count(PipelineConfig settings) {
+        return partitions != null
+                ? partitions
+                : settings.get(PipelineOptions.TURNSTILE_TOPIC_PARTITIONS);
+    }
 }

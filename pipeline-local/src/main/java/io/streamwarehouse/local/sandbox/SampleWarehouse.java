@@ -1,6 +1,5 @@
 package io.streamwarehouse.local.sandbox;
 
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
@@ -52,12 +51,11 @@ public final class SampleWarehouse {
     }
 
     /**
-     * @param partitions of the turnstile topic, or null for {@code turnstile.topic-partitions}'s
-     *     default
+     * @param partitions of the turnstile topic
      * @return the pipeline settings for these services, as environment variables; the warehouse
      *     credentials are those of the jobs' limited login, not the owner's
      */
-    public static Map<String, String> provision(LocalServices services, Integer partitions)
+    public static Map<String, String> provision(LocalServices services, int partitions)
             throws Exception {
         Map<String, String> env = services.environment(SOURCE_DATABASE, WAREHOUSE_DATABASE);
         if (services.mariaDbIfStarted().isPresent()) {
@@ -81,13 +79,7 @@ public final class SampleWarehouse {
         }
         if (services.kafkaIfStarted().isPresent()) {
             try {
-                services.kafka()
-                        .createTopic(
-                                TOPIC,
-                                partitions != null
-                                        ? partitions
-                                        : PipelineOptions.TURNSTILE_TOPIC_PARTITIONS
-                                                .defaultValue());
+                services.kafka().createTopic(TOPIC, partitions);
             } catch (RuntimeException alreadyThere) {
                 // a second provisioning run finds the topic: nothing to do
             }

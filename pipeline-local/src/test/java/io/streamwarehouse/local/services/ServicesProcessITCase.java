@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,8 +40,15 @@ class ServicesProcessITCase {
         Path tmp = closed.resolve("tmp");
         Path envFile = closed.resolve("pipeline.env");
 
+        // the topic's partitions come from the configuration when --partitions is not given
         CliProcess first =
-                CliProcess.start(tmp, null, Map.of(), "services", "--env-file", envFile.toString());
+                CliProcess.start(
+                        tmp,
+                        null,
+                        Map.of("PIPELINE_TURNSTILE_TOPIC_PARTITIONS", "3"),
+                        "services",
+                        "--env-file",
+                        envFile.toString());
         List<ProcessHandle> servers = new ArrayList<>();
         List<Path> workDirectories;
         Map<String, String> env;
@@ -71,6 +79,20 @@ class ServicesProcessITCase {
                             env.get("PIPELINE_SOURCE_USERNAME"),
                             env.get("PIPELINE_SOURCE_PASSWORD"))) {
                 assertThat(source.isValid(5)).isTrue();
+            }
+            try (Admin kafka =
+                    Admin.create(
+                            Map.of(
+                                    "bootstrap.servers",
+                                    env.get("PIPELINE_KAFKA_BOOTSTRAP_SERVERS")))) {
+                String topic = env.get("PIPELINE_TURNSTILE_TOPIC");
+                assertThat(
+                                kafka.describeTopics(List.of(topic))
+                                        .allTopicNames()
+                                        .get()
+                                        .get(topic)
+                                        .partitions())
+                        .hasSize(3);
             }
             servers.add(CliProcess.listeningOn(postgresPort(env)).orElseThrow());
             servers.add(
