@@ -11,13 +11,14 @@ CREATE TABLE audit.dead_letters (
     target_table    TEXT        NOT NULL,
     checkpoint_id   BIGINT      NOT NULL,
     subtask         INTEGER     NOT NULL,
+    load_started_at TIMESTAMPTZ NOT NULL,
     row_index       INTEGER     NOT NULL,
     sql_state       TEXT        NOT NULL,
     error           TEXT        NOT NULL,
     row_content     TEXT        NOT NULL,
     dead_lettered_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
     CONSTRAINT dead_letters_pk
-        PRIMARY KEY (job_id, target_table, checkpoint_id, subtask, row_index)
+        PRIMARY KEY (job_id, target_table, checkpoint_id, subtask, load_started_at, row_index)
 );
 
 CREATE INDEX dead_letters_by_table_time ON audit.dead_letters (target_table, dead_lettered_at);

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a {@link Load} to the warehouse in one transaction together with its audit row. The audit
- * row's primary key (job run, table, checkpoint, subtask) is the commit marker: if it already
+ * row's primary key (job run, table, checkpoint, subtask, and when the load started buffering, so a
+ * repeated job id cannot mistake another load for this one) is the commit marker: if it already
  * exists the load was applied before (a restore replayed it) and nothing is written again. Lost
  * connections are retried with exponential backoff until {@code warehouse.retry-timeout}; then the
  * error is thrown and Flink fails over, keeping the load in checkpointed state.
@@ -31,11 +32,12 @@ public final class LoadCommitter<T> implements AutoCloseable {
             "UPDATE audit.load_audit SET rows_inserted = ?, rows_updated = ?, rows_deleted = ?,"
                     + " rows_skipped = ?, rows_dead_lettered = ?, min_event_time = ?,"
                     + " max_event_time = ?, finished_at = clock_timestamp()"
-                    + " WHERE job_id = ? AND target_table = ? AND checkpoint_id = ? AND subtask = ?";
+                    + " WHERE job_id = ? AND target_table = ? AND checkpoint_id = ? AND subtask = ?"
+                    + " AND started_at = ?";
     private static final String DEAD_LETTER =
             "INSERT INTO audit.dead_letters (job_name, job_id, target_table, checkpoint_id,"
-                    + " subtask, row_index, sql_state, error, row_content)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+                    + " subtask, load_started_at, row_index, sql_state, error, row_content)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     private final WarehouseConnection warehouse;
     private final TableWriter<T> writer;
@@ -122,6 +124,7 @@ public final class LoadCommitter<T> implements AutoCloseable {
             record.setString(9, writer.targetTable());
             record.setLong(10, load.checkpointId);
             record.setInt(11, load.subtask);
+            record.setTimestamp(12, Timestamp.from(load.startedAt()));
             record.executeUpdate();
             conn.commit();
             return counts;
@@ -193,10 +196,11 @@ public final class LoadCommitter<T> implements AutoCloseable {
         insert.setString(3, writer.targetTable());
         insert.setLong(4, load.checkpointId);
         insert.setInt(5, load.subtask);
-        insert.setInt(6, index);
-        insert.setString(7, e.getSQLState());
-        insert.setString(8, printable(e.getMessage()));
-        insert.setString(9, printable(String.valueOf(row)));
+        insert.setTimestamp(6, Timestamp.from(load.startedAt()));
+        insert.setInt(7, index);
+        insert.setString(8, e.getSQLState());
+        insert.setString(9, printable(e.getMessage()));
+        insert.setString(10, printable(String.valueOf(row)));
         insert.executeUpdate();
     }
 

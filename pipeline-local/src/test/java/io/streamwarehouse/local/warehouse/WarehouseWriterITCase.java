@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.warehouse.CommitOnCheckpoint;
+import io.streamwarehouse.warehouse.Load;
+import io.streamwarehouse.warehouse.LoadCommitter;
 import io.streamwarehouse.warehouse.Migrations;
+import io.streamwarehouse.warehouse.RowOutcome;
 import io.streamwarehouse.warehouse.UpsertWriter;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.sql.Connection;
@@ -225,6 +228,30 @@ class WarehouseWriterITCase {
                     .as(which)
                     .containsExactly("1 22021 (2,nul\\u0000inside,1)", "3 23514 (4,d,5000)");
         }
+    }
+
+    /**
+     * A job id can repeat (application mode with HA and a fixed job id, restored from an older
+     * savepoint), and with it the checkpoint numbers: a new load with the same job id, checkpoint
+     * and subtask as a committed one is still written, while the committed load restored again is
+     * still skipped.
+     */
+    @Test
+    void aRepeatedJobIdAndCheckpointDoNotHideANewLoad() throws Exception {
+        try (LoadCommitter<Tuple3<Integer, String, Long>> committer =
+                new LoadCommitter<>(warehouse, new KvWriter())) {
+            Load<Tuple3<Integer, String, Long>> first =
+                    new Load<>("kv", "fixed-job-id", 7L, 0, 1_000L, List.of(Tuple3.of(1, "a", 1L)));
+            Load<Tuple3<Integer, String, Long>> afterRestoringAnOlderSavepoint =
+                    new Load<>("kv", "fixed-job-id", 7L, 0, 9_000L, List.of(Tuple3.of(2, "b", 1L)));
+
+            assertThat(committer.commit(first)).containsEntry(RowOutcome.INSERTED, 1L);
+            assertThat(committer.commit(afterRestoringAnOlderSavepoint))
+                    .containsEntry(RowOutcome.INSERTED, 1L);
+            assertThat(committer.commit(first)).as("the same load again").isEmpty();
+        }
+        assertThat(count("warehouse.kv")).isEqualTo(2);
+        assertThat(count("audit.load_audit")).isEqualTo(2);
     }
 
     private List<String> strings(String sql) throws SQLException {
