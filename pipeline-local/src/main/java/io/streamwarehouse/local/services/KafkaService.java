@@ -42,7 +42,7 @@ public final class KafkaService implements AutoCloseable {
     private final Path workDirectory;
     private final int port;
     private final int controllerPort;
-    private final KafkaRaftServer server;
+    private volatile KafkaRaftServer server;
     private final Admin admin;
     private final Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -145,6 +145,27 @@ public final class KafkaService implements AutoCloseable {
             throw new IllegalStateException(
                     "Cannot create topic " + name + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * Stops the broker the way a crash or a rolling restart would, keeping its logs, its port and
+     * its topics; {@link #startBroker()} brings it back. For fault tests.
+     */
+    public synchronized void stopBroker() {
+        server.shutdown();
+        server.awaitShutdown();
+        LOG.info("Kafka on {} stopped for a restart", bootstrapServers());
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again, on its logs and port. */
+    public synchronized void startBroker() {
+        String logDirectory = workDirectory.resolve("logs").toString();
+        KafkaRaftServer restarted =
+                new KafkaRaftServer(
+                        new KafkaConfig(brokerProperties(logDirectory), false), Time.SYSTEM);
+        restarted.startup();
+        server = restarted;
+        LOG.info("Kafka on {} started again", bootstrapServers());
     }
 
     /** Stops the broker and deletes its log directories. */
