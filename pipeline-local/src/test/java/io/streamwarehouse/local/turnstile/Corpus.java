@@ -3,6 +3,7 @@ package io.streamwarehouse.local.turnstile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -106,6 +107,23 @@ final class Corpus {
 
     int rejects() {
         return expectedReasons.size();
+    }
+
+    /**
+     * A generated week in reading-time order, then a reading of its own turnstile days later: it
+     * moves the watermark past every window of the week, so an unbounded run fires them all.
+     */
+    static Corpus weekThenFlush(TurnstileWeekGenerator week) {
+        List<TurnstileReading> readings =
+                week.readings().stream()
+                        .sorted(java.util.Comparator.comparing(r -> r.readingTime))
+                        .toList();
+        return new Corpus(4096)
+                .interleave(readings, r -> TurnstileWeekGenerator.mtaLine(r, false), List.of(), 1)
+                .add(
+                        TurnstileWeekGenerator.mtaLine(
+                                reading("FLUSH", week.start().plusDays(9).atStartOfDay(), 0, 0),
+                                false));
     }
 
     /** A REGULAR reading of booth {@code ca} at 59 ST (R051, 02-00-00, NQR456W, BMT). */

@@ -22,6 +22,31 @@ final class TurnstileAssertions {
     }
 
     /**
+     * After a fault: waits until the job runs again and every window the SQL oracle computed is in
+     * the warehouse, then checks the rows equal the oracle's, nothing was rejected and every row
+     * was loaded once.
+     */
+    static void assertRecoversToTheOracle(
+            TurnstileJobRun run, WarehouseTables warehouse, java.time.Duration timeout)
+            throws Exception {
+        long stationRows = warehouse.count0("expected.station_window");
+        long turnstileRows = warehouse.count0("expected.turnstile_window");
+        Poll.until(
+                "every window after the fault",
+                timeout,
+                () ->
+                        run.status() == org.apache.flink.api.common.JobStatus.RUNNING
+                                && warehouse.count(Table.STATION_WINDOW) == stationRows
+                                && warehouse.count(Table.TURNSTILE_WINDOW) == turnstileRows);
+        run.awaitMoreCheckpoints(2);
+        assertMatchesOracle(warehouse, Table.STATION_WINDOW);
+        assertMatchesOracle(warehouse, Table.TURNSTILE_WINDOW);
+        assertMatchesOracle(warehouse, Table.ANOMALIES);
+        assertThat(warehouse.count(Table.REJECTS)).isZero();
+        assertLoadedOnce(warehouse);
+    }
+
+    /**
      * Every row was written by exactly one committed load (the audit's rows_inserted add up to the
      * row count: nothing loaded twice, nothing written outside a load), and none was rewritten with
      * other values.

@@ -1,22 +1,18 @@
 package io.streamwarehouse.local.turnstile;
 
-import static io.streamwarehouse.local.turnstile.TurnstileAssertions.assertLoadedOnce;
-import static io.streamwarehouse.local.turnstile.TurnstileAssertions.assertMatchesOracle;
+import static io.streamwarehouse.local.turnstile.TurnstileAssertions.assertRecoversToTheOracle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.local.services.KafkaService;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
-import io.streamwarehouse.turnstile.TurnstileReading;
 import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.AfterAll;
@@ -72,20 +68,7 @@ class TurnstileBrokerRestartITCase {
         Migrations.apply(WarehouseConnection.from(config));
         WarehouseTables warehouse = new WarehouseTables(config);
 
-        List<TurnstileReading> week =
-                WEEK.readings().stream().sorted(Comparator.comparing(r -> r.readingTime)).toList();
-        Corpus corpus =
-                new Corpus(4096)
-                        .interleave(
-                                week, r -> TurnstileWeekGenerator.mtaLine(r, false), List.of(), 1)
-                        .add(
-                                TurnstileWeekGenerator.mtaLine(
-                                        Corpus.reading(
-                                                "FLUSH",
-                                                WEEK.start().plusDays(9).atStartOfDay(),
-                                                0,
-                                                0),
-                                        false));
+        Corpus corpus = Corpus.weekThenFlush(WEEK);
         int half = corpus.unpublished() / 2;
 
         TurnstileJobRun run = TurnstileJobRun.start(FLINK.cluster(), config, false, null);
@@ -108,25 +91,10 @@ class TurnstileBrokerRestartITCase {
             }
 
             SqlOracle.install(warehouse, SqlOracle.Format.MTA_CSV, config, corpus.good());
-            long stationRows = warehouse.count0("expected.station_window");
-            long turnstileRows = warehouse.count0("expected.turnstile_window");
-            Poll.until(
-                    "every window after the broker restart",
-                    Duration.ofMinutes(3),
-                    () ->
-                            run.status() == JobStatus.RUNNING
-                                    && warehouse.count(Table.STATION_WINDOW) == stationRows
-                                    && warehouse.count(Table.TURNSTILE_WINDOW) == turnstileRows);
-            run.awaitMoreCheckpoints(2);
+            assertRecoversToTheOracle(run, warehouse, Duration.ofMinutes(3));
             assertThat(run.status()).isEqualTo(JobStatus.RUNNING);
         } finally {
             run.cancel();
         }
-
-        assertMatchesOracle(warehouse, Table.STATION_WINDOW);
-        assertMatchesOracle(warehouse, Table.TURNSTILE_WINDOW);
-        assertMatchesOracle(warehouse, Table.ANOMALIES);
-        assertThat(warehouse.count(Table.REJECTS)).isZero();
-        assertLoadedOnce(warehouse);
     }
 }
