@@ -369,4 +369,16 @@ class ChangeNormalizerTest {
                 null,
                 "{\"country_id\":" + id + ",\"country\":\"" + name + "\"}");
     }
+
+    @Test
+    void theRowImageKeptInStateHasFlinkSerializersNotKryo() {
+        for (SourceTable table : SourceTable.values()) {
+            for (org.apache.flink.api.common.typeinfo.TypeInformation<?> field :
+                    table.rowType().getFieldTypes()) {
+                assertThat(field)
+                        .as("a column of %s", table)
+                        .isNotInstanceOf(org.apache.flink.api.java.typeutils.GenericTypeInfo.class);
+            }
+        }
+    }
 }
