@@ -25,11 +25,15 @@ public final class PlausibleTimes implements Serializable {
     private final LocalDateTime earliest;
     private final Duration maxClockSkew;
     private final Clock clock;
+    private final long earliestMillis;
+    private final long maxClockSkewMillis;
 
     public PlausibleTimes(LocalDateTime earliest, Duration maxClockSkew, Clock clock) {
         this.earliest = Objects.requireNonNull(earliest, "earliest");
         this.maxClockSkew = Objects.requireNonNull(maxClockSkew, "maxClockSkew");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.earliestMillis = TurnstileTime.toEpochMillis(earliest);
+        this.maxClockSkewMillis = maxClockSkew.toMillis();
         if (maxClockSkew.isNegative()) {
             throw new IllegalArgumentException(
                     "turnstile.max-clock-skew must not be negative: " + maxClockSkew);
@@ -56,20 +60,24 @@ public final class PlausibleTimes implements Serializable {
         }
     }
 
-    /** The reading as it is, or a reject with reason {@code implausible_time}. */
-    ParseResult check(TurnstileReading reading, byte[] raw) {
-        LocalDateTime time = reading.readingTime;
-        LocalDateTime latest = LocalDateTime.now(clock).plus(maxClockSkew);
+    /**
+     * The parsed reading as it is, or a reject with reason {@code implausible_time}. Compared in
+     * epoch millis (the wall clock read as UTC, as event time is, against the real UTC clock): one
+     * clock read per record and no objects.
+     */
+    ParseResult check(ParseResult parsed, byte[] raw) {
+        TurnstileReading reading = parsed.reading();
+        long time = reading.eventTimeMillis();
         String problem = null;
-        if (time.isBefore(earliest)) {
+        if (time < earliestMillis) {
             problem = "is before turnstile.earliest-reading-time " + earliest;
-        } else if (time.isAfter(latest)) {
+        } else if (time > clock.millis() + maxClockSkewMillis) {
             // no clock reading in the detail: a replay must reject with the same row
             problem =
                     "is more than turnstile.max-clock-skew " + maxClockSkew + " ahead of the clock";
         }
         if (problem == null) {
-            return ParseResult.ok(reading);
+            return parsed;
         }
         return ParseResult.rejected(
                 new Reject(
@@ -77,7 +85,7 @@ public final class PlausibleTimes implements Serializable {
                         reading.partition,
                         reading.offset,
                         RejectReason.IMPLAUSIBLE_TIME,
-                        "reading time " + time + " " + problem,
+                        "reading time " + reading.readingTime + " " + problem,
                         raw));
     }
 }

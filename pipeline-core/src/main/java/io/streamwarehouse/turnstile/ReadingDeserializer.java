@@ -63,7 +63,7 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
         byte[] value = nullable == null ? new byte[0] : nullable;
         try {
             ParseResult parsed = parser.parse(topic, partition, offset, value);
-            return parsed.isOk() ? times.check(parsed.reading(), value) : parsed;
+            return parsed.isOk() ? times.check(parsed, value) : parsed;
         } catch (RuntimeException | StackOverflowError e) {
             return ParseResult.rejected(
                     new Reject(

@@ -19,6 +19,7 @@ public abstract class UpsertWriter<T> implements TableWriter<T> {
     private static final long serialVersionUID = 1L;
 
     private transient Load<?> load;
+    private transient String checkedSql;
 
     /** The upsert; must end with {@code RETURNING (xmax = 0)}. */
     protected abstract String sql();
@@ -97,11 +98,16 @@ public abstract class UpsertWriter<T> implements TableWriter<T> {
         }
     }
 
+    /** The writer's SQL, checked once rather than for every row it writes. */
     private String checkedSql() {
+        if (checkedSql != null) {
+            return checkedSql;
+        }
         String sql = sql();
         if (!sql.replaceAll("\\s+", " ").trim().endsWith("RETURNING (xmax = 0)")) {
             throw new IllegalStateException("upsert must end with RETURNING (xmax = 0): " + sql);
         }
+        checkedSql = sql;
         return sql;
     }
 

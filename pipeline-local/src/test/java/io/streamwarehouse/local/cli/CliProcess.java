@@ -19,6 +19,9 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * {@code ./pipeline ARGS} as its own JVM: the launcher's main class, JVM flags and classpath (this
@@ -86,22 +89,28 @@ public final class CliProcess implements AutoCloseable {
      * Waits for a line of standard output or error that matches, failing early if the process ends.
      */
     public String awaitLine(Predicate<String> matches, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (List<String> lines : List.of(stdout, stderr)) {
-                for (String line : lines) {
-                    if (matches.test(line)) {
-                        return line;
-                    }
+        try {
+            return Awaitility.await("a line of the process")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
+                    .failFast(
+                            "the process ended",
+                            () -> !process.isAlive() && firstMatch(matches) == null)
+                    .until(() -> firstMatch(matches), line -> line != null);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + ":\n" + allOutput(), e);
+        }
+    }
+
+    private String firstMatch(Predicate<String> matches) {
+        for (List<String> lines : List.of(stdout, stderr)) {
+            for (String line : lines) {
+                if (matches.test(line)) {
+                    return line;
                 }
             }
-            if (!process.isAlive()) {
-                throw new AssertionError(
-                        "the process ended with " + process.exitValue() + ":\n" + allOutput());
-            }
-            Thread.sleep(200);
         }
-        throw new AssertionError("no such line within " + timeout + ":\n" + allOutput());
+        return null;
     }
 
     /** Keeps what the process printed so far, for a person reading a failed run. */

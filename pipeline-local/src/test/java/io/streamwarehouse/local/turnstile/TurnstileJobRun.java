@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -131,6 +133,26 @@ final class TurnstileJobRun {
         return info == null
                 ? null
                 : info.getException().deserializeError(getClass().getClassLoader());
+    }
+
+    /**
+     * Waits until the job has failed {@code count} times from now on, each failure told apart by
+     * its time: a job that keeps failing over keeps restarting, it does not give up.
+     */
+    void awaitFailovers(int count, Duration timeout) throws Exception {
+        Set<Long> seen = new HashSet<>();
+        ErrorInfo before = graph().getFailureInfo();
+        long since = before == null ? Long.MIN_VALUE : before.getTimestamp();
+        Poll.until(
+                count + " more failovers of " + jobId,
+                timeout,
+                () -> {
+                    ErrorInfo info = graph().getFailureInfo();
+                    if (info != null && info.getTimestamp() > since) {
+                        seen.add(info.getTimestamp());
+                    }
+                    return seen.size() >= count;
+                });
     }
 
     /** Fails at once if the job failed at any point, rather than when a poll times out. */
