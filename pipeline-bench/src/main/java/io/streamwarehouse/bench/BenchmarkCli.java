@@ -2,10 +2,12 @@ package io.streamwarehouse.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +21,8 @@ public final class BenchmarkCli implements Callable<Integer> {
     @Option(
             names = "--only",
             split = ",",
-            description = "Benchmarks to run (default: all): turnstile, sink.")
-    List<String> only = List.of("turnstile", "sink");
+            description = "Benchmarks to run (default: all): turnstile, latency, customer, sink.")
+    List<String> only = List.of("turnstile", "latency", "customer", "sink");
 
     @Option(
             names = "--readings",
@@ -33,6 +35,37 @@ public final class BenchmarkCli implements Callable<Integer> {
             defaultValue = "4",
             description = "Partitions of the turnstile topic (default: ${DEFAULT-VALUE}).")
     int partitions;
+
+    @Option(
+            names = "--customers",
+            defaultValue = "1000000",
+            description =
+                    "Customers in the source of the snapshot benchmark (default: ${DEFAULT-VALUE}).")
+    int customers;
+
+    @Option(
+            names = "--change-rates",
+            split = ",",
+            defaultValue = "1000,2000",
+            description =
+                    "Source changes per second of the freshness runs (default: ${DEFAULT-VALUE}).")
+    List<Integer> changeRates;
+
+    @Option(
+            names = "--freshness-checkpoint-interval",
+            defaultValue = "1 s",
+            converter = DurationConverter.class,
+            description = "Checkpoint interval of the freshness runs (default: ${DEFAULT-VALUE}).")
+    Duration freshnessCheckpoints;
+
+    @Option(
+            names = "--latency-checkpoint-intervals",
+            split = ",",
+            defaultValue = "10 s,1 s",
+            converter = DurationConverter.class,
+            description =
+                    "Checkpoint intervals of the window latency runs (default: ${DEFAULT-VALUE}).")
+    List<Duration> latencyCheckpoints;
 
     @Option(
             names = "--set",
@@ -52,11 +85,33 @@ public final class BenchmarkCli implements Callable<Integer> {
         if (only.contains("turnstile")) {
             new TurnstileThroughput(readings, partitions, settings, work).run(report);
         }
+        if (only.contains("latency")) {
+            new WindowLatency(1_000, 60, partitions, latencyCheckpoints, settings, work)
+                    .run(report);
+        }
+        if (only.contains("customer")) {
+            new CustomerThroughput(
+                            customers,
+                            changeRates,
+                            Duration.ofSeconds(30),
+                            freshnessCheckpoints,
+                            settings,
+                            work)
+                    .run(report);
+        }
         if (only.contains("sink")) {
             new SinkThroughput().run(report);
         }
         report.write(out);
         return 0;
+    }
+
+    /** "10 s", "500 ms": Flink's duration syntax, as in the configuration. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return TimeUtils.parseDuration(value);
+        }
     }
 
     public static void main(String[] args) {
