@@ -351,9 +351,18 @@ final class CustomerThroughput {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Connection warehouse = WarehouseConnection.from(config).open();
                 Statement s = warehouse.createStatement()) {
+            long start = System.nanoTime();
+            long reported = start;
             while (System.nanoTime() < deadline) {
-                if (count(s, "SELECT count(*) FROM warehouse.dim_customer") >= expected) {
+                long rows = count(s, "SELECT count(*) FROM warehouse.dim_customer");
+                if (rows >= expected) {
                     return;
+                }
+                if (System.nanoTime() - reported > Duration.ofSeconds(5).toNanos()) {
+                    reported = System.nanoTime();
+                    System.out.printf(
+                            "bench: %,d of %,d customers in the dimension after %.0f s%n",
+                            rows, expected, (reported - start) / 1e9);
                 }
                 TimeUnit.MILLISECONDS.sleep(200);
             }

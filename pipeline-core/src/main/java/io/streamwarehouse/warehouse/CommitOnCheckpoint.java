@@ -1,45 +1,64 @@
 package io.streamwarehouse.warehouse;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.tuple.Tuple6;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.CheckpointStateOutputStream;
+import org.apache.flink.runtime.state.CheckpointStorageWorkerView;
+import org.apache.flink.runtime.state.JavaSerializer;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.StreamStateHandle;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The exactly-once warehouse writer (a write-ahead sink). Rows are buffered until a checkpoint is
- * taken; the buffer then becomes a {@link Load} held in checkpointed state, and only when the
- * checkpoint completes is it written, in one transaction with its audit row. A failure before that
- * replays the rows from the sources; a failure after it finds the audit row and skips the load; a
- * restore commits the loads its checkpoint still held, since their checkpoint did complete. So each
- * row reaches PostgreSQL once, and each audit row exists once.
+ * The exactly-once warehouse writer (a write-ahead sink). Rows are written, as they arrive, into a
+ * stream in the job's checkpoint storage; when a checkpoint is taken that stream becomes a {@link
+ * Load} held in checkpointed state, and only when the checkpoint completes is it written, in one
+ * transaction with its audit row. A failure before that replays the rows from the sources; a
+ * failure after it finds the audit row and skips the load; a restore commits the loads its
+ * checkpoint still held, since their checkpoint did complete. So each row reaches PostgreSQL once,
+ * and each audit row exists once.
+ *
+ * <p>What waits for its checkpoint is in checkpoint storage, not on the heap, as in Flink's own
+ * {@code GenericWriteAheadSink}: a backlog of millions of rows per checkpoint interval needs no
+ * more task heap than a trickle. A load's stream is deleted once the load is committed; the stream
+ * of a run that failed before its checkpoint completed stays behind in the storage's {@code
+ * taskowned} directory, as Flink's own write-ahead sink leaves it.
  *
  * <p>Rows become visible one checkpoint interval after they arrive. Requires checkpointing.
  */
-public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
-        implements CheckpointedFunction, CheckpointListener {
+public final class CommitOnCheckpoint<T> extends AbstractStreamOperator<Void>
+        implements OneInputStreamOperator<T, Void> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(CommitOnCheckpoint.class);
 
     private final TableWriter<T> writer;
     private final WarehouseConnection warehouse;
     private final TypeInformation<T> rowType;
 
-    private transient List<T> buffer;
-    private transient long bufferStartedAt;
+    private transient TypeSerializer<T> serializer;
+    private transient CheckpointStorageWorkerView storage;
+    private transient CheckpointStateOutputStream out;
+    private transient DataOutputViewStreamWrapper view;
+    private transient int rowsInStream;
+    private transient long streamStartedAt;
     private transient List<Load<T>> pending;
-    private transient ListState<Tuple6<String, String, Long, Integer, Long, List<T>>> state;
+    private transient ListState<SpilledLoad> state;
     private transient LoadCommitter<T> committer;
     private transient Counter inserted;
     private transient Counter updated;
@@ -55,9 +74,56 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
         this.rowType = rowType;
     }
 
+    /** A load in checkpointed state: its identity, and where its rows are. */
+    static final class SpilledLoad implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        final String jobName;
+        final String jobId;
+        final long checkpointId;
+        final int subtask;
+        final long startedAtMillis;
+        final int rows;
+        final StreamStateHandle handle;
+
+        SpilledLoad(Load<?> load, StreamStateHandle handle) {
+            this.jobName = load.jobName;
+            this.jobId = load.jobId;
+            this.checkpointId = load.checkpointId;
+            this.subtask = load.subtask;
+            this.startedAtMillis = load.startedAtMillis;
+            this.rows = load.rows.size();
+            this.handle = handle;
+        }
+    }
+
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        serializer = rowType.createSerializer(getExecutionConfig().getSerializerConfig());
         state =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>("spilled-loads", new JavaSerializer<>()));
+        pending = new ArrayList<>();
+        if (context.isRestored()) {
+            for (SpilledLoad s : state.get()) {
+                pending.add(
+                        new Load<>(
+                                s.jobName,
+                                s.jobId,
+                                s.checkpointId,
+                                s.subtask,
+                                s.startedAtMillis,
+                                new SpilledRows<>(s.handle, s.rows, serializer.duplicate())));
+            }
+            restoreHeapLoads(context);
+        }
+    }
+
+    /** Loads of checkpoints taken before rows went to checkpoint storage: they were on the heap. */
+    private void restoreHeapLoads(StateInitializationContext context) throws Exception {
+        ListState<Tuple6<String, String, Long, Integer, Long, List<T>>> heapLoads =
                 context.getOperatorStateStore()
                         .getListState(
                                 new ListStateDescriptor<>(
@@ -69,17 +135,16 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
                                                 Types.INT,
                                                 Types.LONG,
                                                 Types.LIST(rowType))));
-        pending = new ArrayList<>();
-        if (context.isRestored()) {
-            for (Tuple6<String, String, Long, Integer, Long, List<T>> t : state.get()) {
-                pending.add(new Load<>(t.f0, t.f1, t.f2, t.f3, t.f4, t.f5));
-            }
+        for (Tuple6<String, String, Long, Integer, Long, List<T>> t : heapLoads.get()) {
+            pending.add(new Load<>(t.f0, t.f1, t.f2, t.f3, t.f4, t.f5));
         }
-        buffer = new ArrayList<>();
+        heapLoads.clear();
     }
 
     @Override
-    public void open(Configuration parameters) throws Exception {
+    public void open() throws Exception {
+        super.open();
+        storage = getContainingTask().getCheckpointStorage();
         var metrics = getRuntimeContext().getMetricGroup().addGroup("warehouse");
         inserted = metrics.counter("rowsInserted");
         updated = metrics.counter("rowsUpdated");
@@ -95,16 +160,22 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
     }
 
     @Override
-    public void processElement(T row, Context ctx, Collector<Void> out) {
-        if (buffer.isEmpty()) {
-            bufferStartedAt = System.currentTimeMillis();
+    public void processElement(StreamRecord<T> element) throws Exception {
+        if (out == null) {
+            out = storage.createTaskOwnedStateStream();
+            view = new DataOutputViewStreamWrapper(out);
+            rowsInStream = 0;
+            streamStartedAt = System.currentTimeMillis();
         }
-        buffer.add(row);
+        serializer.serialize(element.getValue(), view);
+        rowsInStream++;
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        if (!buffer.isEmpty()) {
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        if (out != null) {
+            StreamStateHandle handle = out.closeAndGetHandle();
             var job = getRuntimeContext().getJobInfo();
             pending.add(
                     new Load<>(
@@ -112,30 +183,26 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
                             job.getJobId().toHexString(),
                             context.getCheckpointId(),
                             getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                            bufferStartedAt,
-                            buffer));
-            buffer = new ArrayList<>();
+                            streamStartedAt,
+                            new SpilledRows<>(handle, rowsInStream, serializer.duplicate())));
+            out = null;
+            view = null;
         }
-        List<Tuple6<String, String, Long, Integer, Long, List<T>>> snapshot = new ArrayList<>();
+        List<SpilledLoad> snapshot = new ArrayList<>();
         for (Load<T> load : pending) {
-            snapshot.add(
-                    Tuple6.of(
-                            load.jobName,
-                            load.jobId,
-                            load.checkpointId,
-                            load.subtask,
-                            load.startedAtMillis,
-                            load.rows));
+            // a restored heap load was committed in open(), before any snapshot
+            snapshot.add(new SpilledLoad(load, ((SpilledRows<T>) load.rows).handle()));
         }
         state.update(snapshot);
     }
 
     @Override
-    public void notifyCheckpointComplete(long checkpointId) {
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
         commitUpTo(checkpointId);
     }
 
-    private void commitUpTo(long checkpointId) {
+    private void commitUpTo(long checkpointId) throws Exception {
         Iterator<Load<T>> it = pending.iterator();
         while (it.hasNext()) {
             Load<T> load = it.next();
@@ -152,13 +219,33 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
                 loads.inc();
             }
             it.remove();
+            discard(load);
+        }
+    }
+
+    private static void discard(Load<?> load) {
+        if (load.rows instanceof SpilledRows<?> spilled) {
+            try {
+                spilled.close();
+                spilled.handle().discardState();
+            } catch (Exception e) {
+                // the load is committed; a stream left behind only takes space
+                LOG.warn("could not delete the committed {} from checkpoint storage", load, e);
+            }
         }
     }
 
     @Override
     public void close() throws Exception {
-        if (committer != null) {
-            committer.close();
+        try {
+            if (out != null) {
+                out.close();
+            }
+            if (committer != null) {
+                committer.close();
+            }
+        } finally {
+            super.close();
         }
     }
 }

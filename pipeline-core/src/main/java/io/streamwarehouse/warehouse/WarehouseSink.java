@@ -20,9 +20,10 @@ public final class WarehouseSink {
             WarehouseConnection warehouse,
             String uid,
             String name) {
-        return stream.process(
-                        new CommitOnCheckpoint<>(writer, warehouse, stream.getType()), Types.VOID)
-                .uid(uid)
-                .name(name);
+        return stream.transform(
+                        name,
+                        Types.VOID,
+                        new CommitOnCheckpoint<>(writer, warehouse, stream.getType()))
+                .uid(uid);
     }
 }

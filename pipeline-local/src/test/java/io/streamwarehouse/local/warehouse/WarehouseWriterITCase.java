@@ -10,6 +10,10 @@ import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.RowOutcome;
 import io.streamwarehouse.warehouse.UpsertWriter;
 import io.streamwarehouse.warehouse.WarehouseConnection;
+import io.streamwarehouse.warehouse.WarehouseSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,16 +21,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The warehouse writer against a real PostgreSQL: rows appear only when their checkpoint completes,
@@ -130,6 +138,39 @@ class WarehouseWriterITCase {
         assertThat(count("audit.load_audit")).isEqualTo(2);
         assertThat(auditSum("rows_inserted")).isEqualTo(2);
         assertThat(auditSum("rows_updated")).isEqualTo(1);
+    }
+
+    /**
+     * A job on file checkpoint storage: rows waiting for their checkpoint are written into the
+     * storage's task-owned streams as they arrive (not kept on the heap), every load commits once,
+     * and each committed load's stream is deleted, so nothing is left behind.
+     */
+    @Test
+    void waitingRowsLieInCheckpointStorageUntilCommitted(@TempDir Path checkpoints)
+            throws Exception {
+        int rows = 50_000;
+        Configuration conf = new Configuration();
+        conf.setString("execution.checkpointing.interval", "200 ms");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        DataStream<Tuple3<Integer, String, Long>> stream =
+                env.fromSequence(1, rows)
+                        .map(i -> Tuple3.of(i.intValue(), "value of row " + i, 1L))
+                        .returns(Types.TUPLE(Types.INT, Types.STRING, Types.LONG));
+        WarehouseSink.writeTo(stream, new MultiRowKvWriter(), warehouse, "kv", "kv");
+        env.execute("waiting rows");
+
+        assertThat(count("warehouse.kv")).isEqualTo(rows);
+        assertThat(auditSum("rows_inserted")).isEqualTo(rows);
+        assertThat(taskOwnedFiles(checkpoints)).as("streams of committed loads").isEmpty();
+    }
+
+    private static List<Path> taskOwnedFiles(Path checkpoints) throws IOException {
+        try (Stream<Path> files = Files.walk(checkpoints)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().contains("taskowned"))
+                    .toList();
+        }
     }
 
     @Test
@@ -275,7 +316,7 @@ class WarehouseWriterITCase {
         TypeInformation<Tuple3<Integer, String, Long>> type =
                 Types.TUPLE(Types.INT, Types.STRING, Types.LONG);
         return new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new CommitOnCheckpoint<>(writer, warehouse, type)));
+                new CommitOnCheckpoint<>(writer, warehouse, type));
     }
 
     /** The same upsert, many rows per statement. */
