@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.local.cli.CliProcess;
+import io.streamwarehouse.local.report.WarehouseReport;
 import io.streamwarehouse.local.services.PostgresExtension;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -204,6 +205,9 @@ abstract class ForgetAndReconcileContract {
                     .as("the audit names columns, never their values")
                     .noneMatch(detail -> detail.contains("NOT ") || detail.contains("GHOST"));
         }
+        assertThat(new WarehouseReport(job.warehouse, 5).render())
+                .as("the report shows the last run's differences")
+                .contains("<h1>Reconciliation</h1>", "differs in first_name, phone");
 
         Cli fixed = cli("reconcile", "--fix", "--grace", "0");
 
