@@ -8,7 +8,8 @@
 -- privileges below (they apply to objects the role running the migrations creates).
 -- The migration owner needs CREATEROLE for the first run, or a DBA creates the role beforehand:
 --   CREATE ROLE warehouse_writer NOLOGIN;
--- No DELETE: the jobs delete softly (is_deleted), and upserts and inserts are all they run.
+-- No DELETE: the jobs delete softly (is_deleted), and upserts and inserts are all they run. Forgetting
+-- a customer deletes, but only through warehouse.forget_customer, which runs as its owner.
 
 DO $writer$
 BEGIN
@@ -29,6 +30,12 @@ REVOKE ALL ON audit.flyway_schema_history FROM warehouse_writer;
 
 ALTER DEFAULT PRIVILEGES IN SCHEMA staging, warehouse, audit
     GRANT SELECT, INSERT, UPDATE ON TABLES TO warehouse_writer;
+
+-- Tombstones and the record of forget requests are written by warehouse.forget_customer alone: a
+-- job could otherwise un-forget a customer or rewrite who asked.
+REVOKE INSERT, UPDATE ON warehouse.forgotten_customer, audit.forget_log FROM warehouse_writer;
+
+GRANT EXECUTE ON PROCEDURE warehouse.forget_customer(INTEGER) TO warehouse_writer;
 
 ALTER DEFAULT PRIVILEGES IN SCHEMA staging, warehouse, audit
     GRANT USAGE, SELECT ON SEQUENCES TO warehouse_writer;

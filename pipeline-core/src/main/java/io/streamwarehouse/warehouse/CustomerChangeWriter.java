@@ -76,4 +76,9 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
     protected boolean multiRow() {
         return true;
     }
+
+    @Override
+    public String recordKey(CustomerChange change) {
+        return change.key();
+    }
 }

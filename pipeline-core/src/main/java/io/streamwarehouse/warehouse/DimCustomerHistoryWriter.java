@@ -136,4 +136,9 @@ public final class DimCustomerHistoryWriter implements TableWriter<Row> {
     public Instant eventTime(Row row) {
         return validFrom(row);
     }
+
+    @Override
+    public String recordKey(Row row) {
+        return "customer:" + row.getField("customer_id");
+    }
 }

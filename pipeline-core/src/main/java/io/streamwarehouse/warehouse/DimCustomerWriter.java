@@ -114,4 +114,9 @@ public final class DimCustomerWriter extends UpsertWriter<Row> {
         }
         return ts instanceof LocalDateTime time ? time.toInstant(java.time.ZoneOffset.UTC) : null;
     }
+
+    @Override
+    public String recordKey(Row row) {
+        return "customer:" + row.getField("customer_id");
+    }
 }

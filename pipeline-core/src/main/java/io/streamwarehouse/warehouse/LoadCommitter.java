@@ -36,8 +36,8 @@ public final class LoadCommitter<T> implements AutoCloseable {
                     + " AND started_at = ?";
     private static final String DEAD_LETTER =
             "INSERT INTO audit.dead_letters (job_name, job_id, target_table, checkpoint_id,"
-                    + " subtask, load_started_at, row_index, sql_state, error, row_content)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+                    + " subtask, load_started_at, row_index, sql_state, error, row_content,"
+                    + " record_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     private final WarehouseConnection warehouse;
     private final TableWriter<T> writer;
@@ -201,6 +201,7 @@ public final class LoadCommitter<T> implements AutoCloseable {
         insert.setString(8, e.getSQLState());
         insert.setString(9, printable(e.getMessage()));
         insert.setString(10, printable(String.valueOf(row)));
+        insert.setString(11, writer.recordKey(row));
         insert.executeUpdate();
     }
 

@@ -34,6 +34,15 @@ public interface TableWriter<T> extends Serializable {
         return counts;
     }
 
+    /**
+     * The source record a row belongs to, as {@code table:key} (e.g. {@code customer:42}), kept
+     * with its dead letter so that forgetting a customer finds its refused rows; null if the row is
+     * no source record's.
+     */
+    default String recordKey(T row) {
+        return null;
+    }
+
     /** Event time of the row, for the audit row's event-time range; null if it has none. */
     default Instant eventTime(T row) {
         return null;

@@ -1,7 +1,9 @@
 package io.streamwarehouse.local;
 
 import io.streamwarehouse.local.cli.ConfigCommand;
+import io.streamwarehouse.local.cli.ForgetCommand;
 import io.streamwarehouse.local.cli.MigrateCommand;
+import io.streamwarehouse.local.cli.ReconcileCommand;
 import io.streamwarehouse.local.cli.ReplayCommand;
 import io.streamwarehouse.local.cli.ReportCommand;
 import io.streamwarehouse.local.cli.RunCommand;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ReplayCommand.class,
             SimulateChangesCommand.class,
+            ReconcileCommand.class,
+            ForgetCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PipelineCli {

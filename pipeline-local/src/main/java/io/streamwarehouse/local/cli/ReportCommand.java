@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         name = "report",
         mixinStandardHelpOptions = true,
         description =
-                "Write a self-contained HTML page: busiest stations by hour (heatmap), the customer dimension and the load audit.")
+                "Write a self-contained HTML page: busiest stations by hour (heatmap), the customer dimension, the load audit and the last reconciliation results.")
 public final class ReportCommand implements Callable<Integer> {
 
     @Option(

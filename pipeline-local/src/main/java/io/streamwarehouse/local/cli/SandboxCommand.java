@@ -7,6 +7,7 @@ import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
 import io.streamwarehouse.local.replay.TopicPublisher;
 import io.streamwarehouse.local.replay.WeeklyFiles;
+import io.streamwarehouse.local.sandbox.PeriodicReconcile;
 import io.streamwarehouse.local.sandbox.SampleWarehouse;
 import io.streamwarehouse.local.sandbox.SimulatedChanges;
 import io.streamwarehouse.local.sandbox.WarehouseProgress;
@@ -16,6 +17,7 @@ import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -194,14 +196,23 @@ public final class SandboxCommand implements Callable<Integer> {
         simulator.start();
 
         WarehouseProgress progress = new WarehouseProgress(WarehouseConnection.from(settings));
+        // the first run once the snapshot is in; checkpoints every 2 s, so 10 s outlasts a change
+        // on its way through the job
+        PeriodicReconcile reconcile =
+                new PeriodicReconcile(settings, Duration.ofSeconds(10))
+                        .start(Duration.ofSeconds(30));
+        resources.add(reconcile);
         long deadline =
                 durationSeconds > 0
                         ? System.nanoTime() + durationSeconds * 1_000_000_000L
                         : Long.MAX_VALUE;
         while (running.get() && System.nanoTime() < deadline) {
             out.printf(
-                    "sandbox: customer-dimension %s, turnstile-aggregates %s | %s%n",
-                    cluster.status(customer), cluster.status(turnstile), progress.line());
+                    "sandbox: customer-dimension %s, turnstile-aggregates %s | %s | %s%n",
+                    cluster.status(customer),
+                    cluster.status(turnstile),
+                    progress.line(),
+                    reconcile.line());
             for (int i = 0; i < 50 && running.get() && System.nanoTime() < deadline; i++) {
                 TimeUnit.MILLISECONDS.sleep(100);
             }

@@ -14,7 +14,8 @@ import java.util.TreeSet;
 
 /**
  * A self-contained HTML page (inline SVG, no scripts, no external files) that shows the busiest
- * stations by hour as a heatmap, and summaries of the customer dimension and the load audit.
+ * stations by hour as a heatmap, summaries of the customer dimension and the load audit, and the
+ * last reconciliation runs with what the last one found.
  */
 public final class WarehouseReport {
     private final WarehouseConnection warehouse;
@@ -58,8 +59,26 @@ public final class WarehouseReport {
                             + " date_trunc('second', max(finished_at)) AS last_load,"
                             + " date_trunc('second', now() - max(finished_at)) AS lag"
                             + " FROM audit.load_audit GROUP BY 1, 2 ORDER BY 1, 2");
+            reconciliation(c, html);
             return html.append("</body></html>\n").toString();
         }
+    }
+
+    /** The last runs of ./pipeline reconcile, and what the last one found. */
+    private static void reconciliation(Connection c, StringBuilder html) throws SQLException {
+        html.append("<h1>Reconciliation</h1>");
+        table(
+                c,
+                html,
+                "SELECT run_id AS run, date_trunc('second', started_at) AS started,"
+                        + " differences, fixed, remaining FROM audit.reconcile_run"
+                        + " ORDER BY run_id DESC LIMIT 10");
+        table(
+                c,
+                html,
+                "SELECT check_name AS check, item, detail, fixed FROM audit.reconcile_difference"
+                        + " WHERE run_id = (SELECT max(run_id) FROM audit.reconcile_run)"
+                        + " ORDER BY 1, 2 LIMIT 200");
     }
 
     private void heatmap(Connection c, StringBuilder html) throws SQLException {

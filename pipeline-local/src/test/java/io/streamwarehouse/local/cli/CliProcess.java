@@ -32,11 +32,14 @@ public final class CliProcess implements AutoCloseable {
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final List<Thread> followers;
 
     private CliProcess(Process process) {
         this.process = process;
-        follow(process.getInputStream(), stdout, "stdout");
-        follow(process.getErrorStream(), stderr, "stderr");
+        this.followers =
+                List.of(
+                        follow(process.getInputStream(), stdout, "stdout"),
+                        follow(process.getErrorStream(), stderr, "stderr"));
     }
 
     /**
@@ -119,6 +122,17 @@ public final class CliProcess implements AutoCloseable {
         Files.writeString(file, allOutput(), StandardCharsets.UTF_8);
     }
 
+    /** Waits for the process to end, and for the last of its output; returns its exit status. */
+    public int waitForExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + ":\n" + allOutput());
+        }
+        for (Thread follower : followers) {
+            follower.join(timeout.toMillis());
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, as {@code kill} sends it: shutdown hooks run. */
     public boolean terminate(Duration timeout) throws InterruptedException {
         process.destroy();
@@ -172,7 +186,7 @@ public final class CliProcess implements AutoCloseable {
         return out.lines().collect(Collectors.toList());
     }
 
-    private static void follow(InputStream stream, List<String> lines, String name) {
+    private static Thread follow(InputStream stream, List<String> lines, String name) {
         Thread reader =
                 new Thread(
                         () -> {
@@ -191,5 +205,6 @@ public final class CliProcess implements AutoCloseable {
                         "cli-" + name);
         reader.setDaemon(true);
         reader.start();
+        return reader;
     }
 }

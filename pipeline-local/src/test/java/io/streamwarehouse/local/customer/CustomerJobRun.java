@@ -91,6 +91,11 @@ final class CustomerJobRun implements AutoCloseable {
         return jobId;
     }
 
+    /** The settings the job runs with: the warehouse login of the jobs, not the owner's. */
+    PipelineConfig jobConfig() {
+        return jobConfig;
+    }
+
     JobID jobId() {
         return jobId;
     }

@@ -80,6 +80,23 @@ class SandboxITCase {
                                 assertThat(progress.dimCustomer).isPositive();
                                 assertThat(progress.stationWindows).isPositive();
                             });
+            // the first scheduled reconciliation runs 30 s after the start, with changes and
+            // windows still arriving
+            await("the sandbox's scheduled reconciliation finds the warehouse equal to its sources")
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(output)
+                                            .anyMatch(
+                                                    line ->
+                                                            line.startsWith("sandbox: ")
+                                                                    && line.endsWith(
+                                                                            "| reconciled: 0 differences")));
+            assertThat(output)
+                    .as("no scheduled reconciliation found a difference or failed")
+                    .noneMatch(
+                            line -> line.matches(".*reconciled: (failed|[1-9]\\d* difference).*"));
 
             List<ProcessHandle> children = sandbox.descendants().toList();
             assertThat(children).isNotEmpty();
