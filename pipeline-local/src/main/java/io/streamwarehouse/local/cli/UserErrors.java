@@ -2,6 +2,7 @@ package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.customer.SourceNotReadyException;
+import io.streamwarehouse.local.flink.LocalCluster;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import picocli.CommandLine;
@@ -33,6 +34,9 @@ public final class UserErrors {
             if (t instanceof UserException user) {
                 return user.hint();
             }
+            if (t instanceof LocalCluster.PortInUseException) {
+                return "pass --web-port with another port, or 0 to pick a free one";
+            }
             if (t instanceof SourceNotReadyException) {
                 return "change the source settings listed above; sql/source has the scripts";
             }
@@ -58,6 +62,7 @@ public final class UserErrors {
         while (t.getCause() != null
                 && !(t instanceof PipelineConfig.ConfigException)
                 && !(t instanceof UserException)
+                && !(t instanceof LocalCluster.PortInUseException)
                 && !(t instanceof SourceNotReadyException)) {
             t = t.getCause();
         }

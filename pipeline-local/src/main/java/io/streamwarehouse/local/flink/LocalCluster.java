@@ -3,7 +3,6 @@ package io.streamwarehouse.local.flink;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.jobs.JobRuntime;
 import io.streamwarehouse.jobs.PipelineJob;
-import io.streamwarehouse.local.cli.UserErrors.UserException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -82,9 +81,7 @@ public final class LocalCluster implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(address))) {
             socket.setReuseAddress(true);
         } catch (IOException e) {
-            throw new UserException(
-                    "port " + port + " is already in use",
-                    "pass --web-port with another port, or 0 to pick a free one");
+            throw new PortInUseException(port);
         }
     }
 
@@ -133,6 +130,15 @@ public final class LocalCluster implements AutoCloseable {
             // shutting down anyway: closing the cluster below stops whatever is left
         } finally {
             miniCluster.close();
+        }
+    }
+
+    /** The web port asked for is taken; the caller knows which option chose it. */
+    public static final class PortInUseException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PortInUseException(int port) {
+            super("port " + port + " is already in use");
         }
     }
 }
