@@ -25,36 +25,12 @@ import org.apache.flink.util.OutputTag;
  * Deduplicates, orders and differences the readings of one turnstile (keyed by {@link
  * TurnstileKey}, event time = reading time, see {@link TurnstileTime}).
  *
- * <p>Rules, in the order they apply:
- *
- * <ol>
- *   <li><b>Order.</b> A reading is held in state until the watermark passes its time plus the
- *       allowed lateness, then committed by an event-time timer; commits happen in reading-time
- *       order whatever the arrival order.
- *   <li><b>Late.</b> A reading that arrives when the watermark has already passed its time plus the
- *       allowed lateness cannot be put in order any more; it goes to {@link #LATE} as a reject with
- *       reason {@code late}. (Readings of a turnstile that were already committed after it cannot
- *       be re-differenced without retracting emitted deltas.)
- *   <li><b>Duplicates.</b> Two readings of one turnstile at the same time: REGULAR wins over RECOVR
- *       AUD, otherwise the first to arrive; the other is dropped and counted. A Kafka redelivery of
- *       the same reading collapses here too.
- *   <li><b>Baseline.</b> The first reading of a turnstile gives no delta.
- *   <li><b>Gap.</b> Readings more than {@code max-gap} apart give no delta; the later becomes the
- *       baseline and a {@code gap} record per counter goes to {@link #ANOMALIES}.
- *   <li><b>Delta.</b> {@code |this - previous|} for ENTRIES and EXITS, each judged on its own,
- *       because many registers count backwards.
- *   <li><b>Anomaly.</b> A counter's delta above {@code max-per-hour x max(1, hours between the
- *       readings)} is not counted and recorded as an {@code anomaly}; this catches resets, wraps
- *       near 2^31 and jumps of millions. The reading still becomes the baseline, so counting
- *       resumes from the new register value at the next reading.
- *   <li><b>Output.</b> One {@link TurnstileDelta} per committed reading that has a baseline within
- *       max-gap and at least one counter counted; an anomalous counter contributes 0. The delta
- *       belongs to the later reading's time.
- *   <li><b>Interval mode.</b> Readings already hold per-interval counts: after ordering and
- *       deduplication each reading is its own delta, with no baseline or gap rules. A count above
- *       {@code turnstile.max-interval-count} is an {@code anomaly} (previous value 0, threshold the
- *       ceiling) and contributes 0, which also keeps every window sum far from overflow.
- * </ol>
+ * <p>It applies the counter rules listed once, in order, in the {@linkplain
+ * io.streamwarehouse.turnstile package documentation}; each rule is the method named for it: {@link
+ * #holdInOrder order}, {@link #rejectLate late}, {@link #keepOneOfDuplicates duplicates}, {@link
+ * #firstReadingIsBaseline baseline}, {@link #gapStartsNewBaseline gap}, {@link #countDelta delta},
+ * {@link #counterAnomaly anomaly} (resets, wraps and jumps), {@link #countInterval interval mode}
+ * and {@link #cleanUpOrRearm retention}.
  *
  * <p>The watermark that decides lateness survives a restore: Flink starts a restored job's
  * watermarks from nothing, so a reading behind the old watermark would be taken in and differenced
@@ -204,10 +180,21 @@ public class CounterDeltaFunction
         }
         TurnstileReading held = pending.get(time);
         if (held == null) {
-            pending.put(time, reading);
-            ctx.timerService().registerEventTimeTimer(time + latenessMillis);
-            return;
+            holdInOrder(reading, time, ctx);
+        } else {
+            keepOneOfDuplicates(held, reading, time);
         }
+    }
+
+    /** Order: the reading waits until the watermark passes its time plus the allowed lateness. */
+    private void holdInOrder(TurnstileReading reading, long time, Context ctx) throws Exception {
+        pending.put(time, reading);
+        ctx.timerService().registerEventTimeTimer(time + latenessMillis);
+    }
+
+    /** Duplicates: REGULAR wins over RECOVR AUD, otherwise the first to arrive. */
+    private void keepOneOfDuplicates(TurnstileReading held, TurnstileReading reading, long time)
+            throws Exception {
         duplicates.inc();
         if (reading.regular() && !held.regular()) {
             pending.put(time, reading);
@@ -285,56 +272,57 @@ public class CounterDeltaFunction
         }
         Baseline last = baseline.value();
         if (last == null) {
-            newBaseline(null, reading, time, ctx);
-            return;
-        }
-        if (time <= last.time) {
+            firstReadingIsBaseline(reading, time, ctx);
+        } else if (time <= last.time) {
             // Only reachable when state was restored under a different allowed lateness: the
             // reading can no longer be put in order, which is exactly what "late" means.
             rejectLate(reading, watermark(ctx), ctx);
-            return;
+        } else if (time - last.time > maxGapMillis) {
+            gapStartsNewBaseline(last, reading, time, ctx);
+        } else {
+            countDelta(last, reading, time, ctx, out);
         }
-        long gapMillis = time - last.time;
-        if (gapMillis > maxGapMillis) {
-            gaps.inc();
-            ctx.output(
-                    ANOMALIES,
-                    anomaly(ctx, reading, last, CounterAnomaly.ENTRIES, CounterAnomaly.GAP, null));
-            ctx.output(
-                    ANOMALIES,
-                    anomaly(ctx, reading, last, CounterAnomaly.EXITS, CounterAnomaly.GAP, null));
-            newBaseline(last, reading, time, ctx);
-            return;
-        }
-        long threshold = rules.thresholdFor(gapMillis);
+    }
+
+    /** Baseline: the first reading of a turnstile gives no delta. */
+    private void firstReadingIsBaseline(TurnstileReading reading, long time, OnTimerContext ctx)
+            throws Exception {
+        newBaseline(null, reading, time, ctx);
+    }
+
+    /** Gap: readings further apart than max-gap give no delta; the later is the new baseline. */
+    private void gapStartsNewBaseline(
+            Baseline last, TurnstileReading reading, long time, OnTimerContext ctx)
+            throws Exception {
+        gaps.inc();
+        ctx.output(
+                ANOMALIES,
+                anomaly(ctx, reading, last, CounterAnomaly.ENTRIES, CounterAnomaly.GAP, null));
+        ctx.output(
+                ANOMALIES,
+                anomaly(ctx, reading, last, CounterAnomaly.EXITS, CounterAnomaly.GAP, null));
+        newBaseline(last, reading, time, ctx);
+    }
+
+    /**
+     * Delta: |this - previous| per counter, each judged on its own because many registers count
+     * backwards; a counter that fails {@link #counterAnomaly} contributes 0. The reading becomes
+     * the baseline either way.
+     */
+    private void countDelta(
+            Baseline last,
+            TurnstileReading reading,
+            long time,
+            OnTimerContext ctx,
+            Collector<TurnstileDelta> out)
+            throws Exception {
+        long threshold = rules.thresholdFor(time - last.time);
         long entries = Math.abs(reading.entries - last.entries);
         long exits = Math.abs(reading.exits - last.exits);
-        boolean entriesCounted = entries <= threshold;
-        boolean exitsCounted = exits <= threshold;
-        if (!entriesCounted) {
-            anomalies.inc();
-            ctx.output(
-                    ANOMALIES,
-                    anomaly(
-                            ctx,
-                            reading,
-                            last,
-                            CounterAnomaly.ENTRIES,
-                            CounterAnomaly.ANOMALY,
-                            threshold));
-        }
-        if (!exitsCounted) {
-            anomalies.inc();
-            ctx.output(
-                    ANOMALIES,
-                    anomaly(
-                            ctx,
-                            reading,
-                            last,
-                            CounterAnomaly.EXITS,
-                            CounterAnomaly.ANOMALY,
-                            threshold));
-        }
+        boolean entriesCounted =
+                !counterAnomaly(entries, threshold, CounterAnomaly.ENTRIES, last, reading, ctx);
+        boolean exitsCounted =
+                !counterAnomaly(exits, threshold, CounterAnomaly.EXITS, last, reading, ctx);
         if (entriesCounted || exitsCounted) {
             emit(
                     new TurnstileDelta(
@@ -342,6 +330,26 @@ public class CounterDeltaFunction
                     out);
         }
         newBaseline(last, reading, time, ctx);
+    }
+
+    /**
+     * Anomaly: a counter's delta above max-per-hour x max(1, hours between the readings) is a
+     * reset, a wrap near 2^31 or a jump of millions; it is recorded, not counted.
+     */
+    private boolean counterAnomaly(
+            long delta,
+            long threshold,
+            String counter,
+            Baseline last,
+            TurnstileReading reading,
+            OnTimerContext ctx) {
+        if (delta <= threshold) {
+            return false;
+        }
+        anomalies.inc();
+        ctx.output(
+                ANOMALIES, anomaly(ctx, reading, last, counter, CounterAnomaly.ANOMALY, threshold));
+        return true;
     }
 
     /** Interval mode: the reading is its own delta, each count up to the ceiling. */
