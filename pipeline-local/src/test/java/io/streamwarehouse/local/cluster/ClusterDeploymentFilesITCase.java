@@ -41,6 +41,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -231,7 +232,9 @@ class ClusterDeploymentFilesITCase {
     }
 
     private static final String OVERVIEW =
-            "{\"flink-version\": \"1.20.3\", \"taskmanagers\": 1, \"slots-available\": 1,"
+            "{\"flink-version\": \""
+                    + EnvironmentInformation.getVersion()
+                    + "\", \"taskmanagers\": 1, \"slots-available\": 1,"
                     + " \"slots-total\": 2, \"jobs-running\": 1}";
 
     private static String jobsOverview(String job) {
@@ -342,7 +345,9 @@ class ClusterDeploymentFilesITCase {
                             !admitted
                                     ? "{\"errors\":[\"authentication required\"]}"
                                     : path.equals("/overview")
-                                            ? "{\"flink-version\":\"1.20.3\",\"taskmanagers\":1,"
+                                            ? "{\"flink-version\":\""
+                                                    + EnvironmentInformation.getVersion()
+                                                    + "\",\"taskmanagers\":1,"
                                                     + "\"slots-total\":2,\"slots-available\":2,"
                                                     + "\"jobs-running\":0}"
                                             : path.equals("/jobs/overview")
@@ -439,8 +444,11 @@ class ClusterDeploymentFilesITCase {
                         "taskmanager",
                         "submit-jobs",
                         "replay-turnstile");
-        assertThat(services.get("jobmanager").get("image")).isEqualTo("flink:1.20-java17");
-        assertThat(services.get("taskmanager").get("image")).isEqualTo("flink:1.20-java17");
+        // the images follow the one Flink version of the build (flink.version in the pom)
+        assertThat(services.get("jobmanager").get("image")).isEqualTo(flinkImage());
+        assertThat(services.get("taskmanager").get("image")).isEqualTo(flinkImage());
+        assertThat(Files.readString(root.resolve("deploy/k8s/Dockerfile")))
+                .contains("FROM " + flinkImage() + "\n");
         assertThat(services.get("kafka").get("image").toString()).startsWith("apache/kafka:");
         assertThat(services.get("mysql").get("image").toString()).startsWith("mysql:8");
         // every file the compose file mounts from the repository exists
@@ -941,5 +949,11 @@ class ClusterDeploymentFilesITCase {
     @SuppressWarnings("unchecked")
     private static List<Object> list(Object value) {
         return value == null ? List.of() : (List<Object>) value;
+    }
+
+    /** The official image of the build's Flink minor version, e.g. {@code flink:1.20-java17}. */
+    private static String flinkImage() {
+        String[] version = EnvironmentInformation.getVersion().split("\\.");
+        return "flink:" + version[0] + "." + version[1] + "-java17";
     }
 }

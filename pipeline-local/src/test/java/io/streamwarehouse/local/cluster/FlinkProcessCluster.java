@@ -34,6 +34,7 @@ import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 
 /**
@@ -48,10 +49,10 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 final class FlinkProcessCluster implements AutoCloseable {
 
     /**
-     * What a Flink 1.20 distribution has in lib/ (flink-dist is those modules and their
-     * dependencies): Flink's own modules except connectors and test utilities, Flink's shaded
-     * libraries, and the third-party libraries Flink itself needs. Connectors, drivers and the
-     * pipeline's classes are left out: they must come from the job jar.
+     * What a Flink distribution has in lib/ (flink-dist is those modules and their dependencies):
+     * Flink's own modules except connectors and test utilities, Flink's shaded libraries, and the
+     * third-party libraries Flink itself needs. Connectors, drivers and the pipeline's classes are
+     * left out: they must come from the job jar.
      */
     private static final Pattern DISTRIBUTION_JAR =
             Pattern.compile(
@@ -469,7 +470,8 @@ final class FlinkProcessCluster implements AutoCloseable {
                                                 .matcher(Path.of(p).getFileName().toString())
                                                 .matches())
                         .collect(Collectors.toList());
-        if (jars.stream().noneMatch(j -> j.contains("flink-runtime-1.20"))) {
+        String runtime = "flink-runtime-" + EnvironmentInformation.getVersion();
+        if (jars.stream().noneMatch(j -> j.contains(runtime))) {
             throw new IllegalStateException("no flink-runtime on the test classpath");
         }
         return jars;

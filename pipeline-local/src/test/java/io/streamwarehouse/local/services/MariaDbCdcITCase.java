@@ -16,7 +16,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
 import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
 import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
-import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -65,10 +65,12 @@ class MariaDbCdcITCase {
         String password = "cdc-" + database;
         mariaDb.createCdcUser(user, password, database);
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // by configuration, as the jobs do: no backend classes that move between Flink versions
+        Configuration flink = new Configuration();
+        flink.setString("state.backend.type", "rocksdb");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(1);
         env.enableCheckpointing(1000);
-        env.setStateBackend(new EmbeddedRocksDBStateBackend());
         MySqlSource<String> source =
                 MySqlSource.<String>builder()
                         .hostname(mariaDb.host())
