@@ -121,7 +121,7 @@ class ChangeNormalizerTest {
                 customer(Op.READ, 0, null, customerJson("Z@x.org", 5, "09:00:00")), 0);
 
         assertThat(harness.extractOutputValues())
-                .extracting(r -> r.getKind() + " " + r.getField(4))
+                .extracting(r -> r.getKind() + " " + field(r, SourceTable.CUSTOMER, "email"))
                 .containsExactly("INSERT A@x.org", "UPDATE_BEFORE A@x.org", "UPDATE_AFTER B@x.org");
         assertThat(normalizer.staleChangesDropped()).isEqualTo(4);
     }

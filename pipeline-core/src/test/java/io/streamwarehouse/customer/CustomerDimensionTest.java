@@ -104,14 +104,14 @@ class CustomerDimensionTest {
                                 300L,
                                 T0.plusSeconds(300)));
         // The newest part decides the version: city 101 changed at version 900.
-        assertThat(rows.get(2).getField(19)).isEqualTo(900L);
-        assertThat(rows.get(2).getField(14)).isEqualTo("Beta");
-        assertThat(rows.get(4).getField(8)).isNull();
-        assertThat(rows.get(4).getField(13)).isNull();
-        assertThat(rows.get(4).getField(19)).isEqualTo(0L);
-        assertThat(rows.get(5).getField(17)).isEqualTo(true);
-        assertThat(rows.get(5).getField(18)).isEqualTo(T0.plusSeconds(5));
-        assertThat(rows.get(5).getField(19)).isEqualTo(700L);
+        assertThat(column(rows.get(2), "source_version")).isEqualTo(900L);
+        assertThat(column(rows.get(2), "city")).isEqualTo("Beta");
+        assertThat(column(rows.get(4), "address")).isNull();
+        assertThat(column(rows.get(4), "city_id")).isNull();
+        assertThat(column(rows.get(4), "source_version")).isEqualTo(0L);
+        assertThat(column(rows.get(5), "is_deleted")).isEqualTo(true);
+        assertThat(column(rows.get(5), "deleted_at")).isEqualTo(T0.plusSeconds(5));
+        assertThat(column(rows.get(5), "source_version")).isEqualTo(700L);
     }
 
     @Test
@@ -143,12 +143,12 @@ class CustomerDimensionTest {
         Map<Integer, Row> rows = materialize(CustomerDimension.toUpsertStream(tableEnv, dim));
 
         for (int id : List.of(2, 3, 6)) {
-            assertThat(rows.get(id).getField(8)).isEqualTo("3 Pine Lane");
-            assertThat(rows.get(id).getField(19)).isEqualTo(500L);
-            assertThat(rows.get(id).getField(20)).isEqualTo(T0.plusSeconds(500));
+            assertThat(column(rows.get(id), "address")).isEqualTo("3 Pine Lane");
+            assertThat(column(rows.get(id), "source_version")).isEqualTo(500L);
+            assertThat(column(rows.get(id), "source_ts")).isEqualTo(T0.plusSeconds(500));
         }
-        assertThat(rows.get(1).getField(8)).isEqualTo("1 Elm Street");
-        assertThat(rows.get(1).getField(19)).isEqualTo(0L);
+        assertThat(column(rows.get(1), "address")).isEqualTo("1 Elm Street");
+        assertThat(column(rows.get(1), "source_version")).isEqualTo(0L);
     }
 
     @Test
@@ -223,16 +223,16 @@ class CustomerDimensionTest {
 
         assertThat(rows).containsOnlyKeys(1, 2, 3);
         for (Row r : rows.values()) {
-            assertThat(r.getField(8)).isEqualTo("9 Birch Way");
-            assertThat(r.getField(14)).isEqualTo("Alpha Nova");
-            assertThat(r.getField(4).toString()).endsWith("***@sakilacustomer.org");
+            assertThat(column(r, "address")).isEqualTo("9 Birch Way");
+            assertThat(column(r, "city")).isEqualTo("Alpha Nova");
+            assertThat(column(r, "email").toString()).endsWith("***@sakilacustomer.org");
         }
-        assertThat(rows.get(3).getField(17)).isEqualTo(true);
-        assertThat(rows.get(3).getField(19)).isEqualTo(binlogVersion(300));
-        assertThat(rows.get(2).getField(17)).isEqualTo(false);
-        assertThat(rows.get(2).getField(19)).isEqualTo(binlogVersion(200));
+        assertThat(column(rows.get(3), "is_deleted")).isEqualTo(true);
+        assertThat(column(rows.get(3), "source_version")).isEqualTo(binlogVersion(300));
+        assertThat(column(rows.get(2), "is_deleted")).isEqualTo(false);
+        assertThat(column(rows.get(2), "source_version")).isEqualTo(binlogVersion(200));
         // Customer 1's only change was a no-op: its version comes from the city rename.
-        assertThat(rows.get(1).getField(19)).isEqualTo(binlogVersion(200));
+        assertThat(column(rows.get(1), "source_version")).isEqualTo(binlogVersion(200));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ class CustomerDimensionTest {
                 if (r.getKind() == RowKind.INSERT || r.getKind() == RowKind.UPDATE_AFTER) {
                     Row copy = Row.copy(r);
                     copy.setKind(RowKind.INSERT);
-                    rows.put((Integer) r.getField(0), copy);
+                    rows.put((Integer) column(r, "customer_id"), copy);
                 }
             }
         }
@@ -365,5 +365,12 @@ class CustomerDimensionTest {
                 + "\",\"ts_ms\":"
                 + T0.toEpochMilli()
                 + "}";
+    }
+
+    /** A dimension row's value by column name, so no assertion depends on a column's position. */
+    private static Object column(Row row, String name) {
+        int index = CustomerDimension.COLUMNS.indexOf(name);
+        assertThat(index).as("a dimension column named " + name).isNotNegative();
+        return row.getField(index);
     }
 }
