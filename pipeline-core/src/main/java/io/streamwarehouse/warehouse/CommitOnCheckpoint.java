@@ -40,6 +40,7 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
     private transient long bufferStartedAt;
     private transient List<Load<T>> pending;
     private transient ListState<Tuple6<String, String, Long, Integer, Long, List<T>>> state;
+    private transient ListState<Long> epochState;
     private transient LoadCommitter<T> committer;
     private transient Counter inserted;
     private transient Counter updated;
@@ -76,6 +77,17 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
             }
         }
         buffer = new ArrayList<>();
+        if (writer instanceof SnapshotEpoch.Stamped stamped) {
+            // union state: after a rescale every subtask still finds the lifetime's epoch
+            epochState =
+                    context.getOperatorStateStore()
+                            .getUnionListState(
+                                    new ListStateDescriptor<>("snapshot-epoch", Types.LONG));
+            stamped.continueEpoch(
+                    SnapshotEpoch.kept(
+                            context.isRestored() ? epochState.get() : List.of(),
+                            stamped.snapshotEpoch()));
+        }
     }
 
     @Override
@@ -128,6 +140,9 @@ public final class CommitOnCheckpoint<T> extends ProcessFunction<T, Void>
                             load.rows));
         }
         state.update(snapshot);
+        if (writer instanceof SnapshotEpoch.Stamped stamped) {
+            epochState.update(List.of(stamped.snapshotEpoch()));
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.streamwarehouse.local.flink.LocalCluster;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import picocli.CommandLine.Command;
@@ -48,29 +49,46 @@ public final class RunCommand implements Callable<Integer> {
         PipelineConfig settings = config.load();
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalCluster cluster = LocalCluster.start(web.address, web.port(settings), 4)) {
-            Runtime.getRuntime()
-                    .addShutdownHook(
-                            new Thread(
-                                    () -> {
-                                        try {
-                                            cluster.close();
-                                        } catch (Exception ignored) {
-                                            // exiting anyway
-                                        }
-                                        stopped.countDown();
-                                    }));
+            stopOnExit(cluster, stopped);
             JobID id = cluster.submit(job, settings, fromSavepoint);
             System.out.printf(
                     "%s running as job %s; web UI: %s%n", job.name(), id, cluster.webUrl());
-            JobStatus status;
-            do {
-                stopped.await(
-                        Duration.ofSeconds(1).toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
-                status = cluster.status(id);
-            } while (!status.isGloballyTerminalState());
-            System.out.printf("%s ended: %s%n", job.name(), status);
-            return status == JobStatus.FINISHED ? 0 : 1;
+            return awaitEnd(cluster, job, id, stopped);
         }
+    }
+
+    /** Closes the cluster on Ctrl-C (SIGINT, SIGTERM), then lets the waiting command end. */
+    static void stopOnExit(LocalCluster cluster, CountDownLatch stopped) {
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    try {
+                                        cluster.close();
+                                    } catch (Exception ignored) {
+                                        // exiting anyway
+                                    }
+                                    stopped.countDown();
+                                }));
+    }
+
+    /**
+     * Waits until the job ends, and stops it with what to do if its source's change log no longer
+     * holds its position (it would restart for ever otherwise).
+     *
+     * @return the exit code: 0 if the job finished, 1 otherwise
+     */
+    static int awaitEnd(LocalCluster cluster, PipelineJob job, JobID id, CountDownLatch stopped)
+            throws Exception {
+        JobStatus status;
+        do {
+            stopped.await(Duration.ofSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+            status = cluster.status(id);
+            if (!status.isGloballyTerminalState()) {
+                cluster.checkSourceLog(id);
+            }
+        } while (!status.isGloballyTerminalState());
+        System.out.printf("%s ended: %s%n", job.name(), status);
+        return status == JobStatus.FINISHED ? 0 : 1;
     }
 }

@@ -1,6 +1,7 @@
 package io.streamwarehouse.local.flink;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.customer.SourceLogGone;
 import io.streamwarehouse.jobs.JobRuntime;
 import io.streamwarehouse.jobs.PipelineJob;
 import io.streamwarehouse.local.cli.UserErrors.UserException;
@@ -16,6 +17,7 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -105,6 +107,18 @@ public final class LocalCluster implements AutoCloseable {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(fromSavepoint));
         }
         return miniCluster.submitJob(graph).get().getJobID();
+    }
+
+    /**
+     * Fails with what to do, after cancelling the job, if it fails because its source's change log
+     * no longer holds its position: the restart strategy would retry that for ever.
+     */
+    public void checkSourceLog(JobID job) throws Exception {
+        ErrorInfo failure = miniCluster.getArchivedExecutionGraph(job).get().getFailureInfo();
+        if (failure != null && SourceLogGone.isCause(failure.getExceptionAsString())) {
+            miniCluster.cancelJob(job).get();
+            throw new UserException(SourceLogGone.MESSAGE, SourceLogGone.RECOVERY);
+        }
     }
 
     public JobStatus status(JobID job) throws Exception {
