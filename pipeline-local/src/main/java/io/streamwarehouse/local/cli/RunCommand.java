@@ -3,6 +3,7 @@ package io.streamwarehouse.local.cli;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.jobs.Jobs;
 import io.streamwarehouse.jobs.PipelineJob;
+import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -36,6 +37,13 @@ public final class RunCommand implements Callable<Integer> {
             description = "Start from this savepoint or retained checkpoint.")
     String fromSavepoint;
 
+    @Option(
+            names = "--until-end",
+            description =
+                    "turnstile-aggregates only: stop at the end of the topic as it is at start, as a"
+                            + " backfill of older weeks does (on its own topic and group id).")
+    boolean untilEnd;
+
     @Mixin ConfigOptions config;
 
     @Override
@@ -45,6 +53,14 @@ public final class RunCommand implements Callable<Integer> {
             job = Jobs.byName(jobName);
         } catch (IllegalArgumentException e) {
             throw new UserErrors.UserException(e.getMessage(), "./pipeline run --help");
+        }
+        if (untilEnd) {
+            if (!(job instanceof TurnstileAggregatesJob)) {
+                throw new UserErrors.UserException(
+                        "--until-end is for turnstile-aggregates; " + jobName + " has no end",
+                        "./pipeline run --help");
+            }
+            job = new TurnstileAggregatesJob(true);
         }
         PipelineConfig settings = config.load();
         CountDownLatch stopped = new CountDownLatch(1);

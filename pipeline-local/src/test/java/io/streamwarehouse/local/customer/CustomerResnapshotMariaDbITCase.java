@@ -1,0 +1,83 @@
+package io.streamwarehouse.local.customer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.streamwarehouse.customer.SourceLogGone;
+import io.streamwarehouse.local.cli.UserErrors.UserException;
+import io.streamwarehouse.local.services.MariaDbExtension;
+import io.streamwarehouse.warehouse.SnapshotSweep;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.JobStatus;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-snapshot over the MariaDB binlog, then the case that calls for one: a restore whose binlog
+ * position was purged stops with what to do instead of restarting for ever, and the re-snapshot it
+ * names brings the dimension back to the source join.
+ */
+class CustomerResnapshotMariaDbITCase extends CustomerResnapshotContract {
+    private static final Logger LOG =
+            LoggerFactory.getLogger(CustomerResnapshotMariaDbITCase.class);
+
+    @RegisterExtension static final MariaDbExtension MARIADB = new MariaDbExtension();
+
+    @Override
+    protected SakilaSource createSource() throws Exception {
+        return SakilaSource.mariaDb(MARIADB, "cdc_resnap_maria", "5700-5704");
+    }
+
+    @Test
+    @Order(3)
+    void purgedBinlogStopsTheRestoreWithWhatToDo() throws Exception {
+        changes.applyAny(3);
+        awaitDimension(this::expectedAfterResnapshot);
+        job.cancel();
+        Path checkpoint = job.latestCheckpoint();
+        changes.applyAny(2);
+        try (Connection admin = source.openAdmin();
+                Statement st = admin.createStatement()) {
+            st.execute("FLUSH BINARY LOGS");
+            String newest = null;
+            try (ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
+                while (rs.next()) {
+                    newest = rs.getString(1);
+                }
+            }
+            st.execute("PURGE BINARY LOGS TO '" + newest + "'");
+        }
+
+        job.restore(checkpoint);
+        await("the restored job reports its purged binlog position")
+                .atMost(CustomerJobRun.TIMEOUT)
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(
+                        () ->
+                                assertThatThrownBy(job::checkSourceLog)
+                                        .isInstanceOf(UserException.class)
+                                        .hasMessage(SourceLogGone.MESSAGE)
+                                        .extracting(e -> ((UserException) e).hint())
+                                        .asString()
+                                        .contains("./pipeline resnapshot customer-dimension"));
+        await().atMost(CustomerJobRun.TIMEOUT).until(() -> job.status() == JobStatus.CANCELED);
+
+        // the recovery the message names
+        Instant since = Instant.now();
+        job.startFresh(config -> config);
+        SnapshotSweep.Result result =
+                new SnapshotSweep(job.jobConfig())
+                        .awaitAndSweep(since, CustomerJobRun.TIMEOUT, LOG::info);
+        awaitDimension(this::expectedAfterResnapshot);
+        assertThat(result.customers()).isEqualTo(source.joinedCustomers().size());
+    }
+}
