@@ -90,7 +90,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * Waits until the job ends, and stops it with what to do if its source's change log no longer
-     * holds its position (it would restart for ever otherwise).
+     * holds its position (it would restart for ever otherwise); a job that failed on a source
+     * schema change ends with that change's one line.
      *
      * @return the exit code: 0 if the job finished, 1 otherwise
      */
@@ -105,6 +106,9 @@ public final class RunCommand implements Callable<Integer> {
             }
         } while (!status.isGloballyTerminalState());
         System.out.printf("%s ended: %s%n", job.name(), status);
+        if (status == JobStatus.FAILED) {
+            cluster.checkSchemaChange(id);
+        }
         return status == JobStatus.FINISHED ? 0 : 1;
     }
 }

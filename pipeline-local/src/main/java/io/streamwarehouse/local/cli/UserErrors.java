@@ -4,6 +4,7 @@ import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.customer.SourceNotReadyException;
 import java.net.ConnectException;
 import java.sql.SQLException;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -45,6 +46,9 @@ public final class UserErrors {
                     && sql.getSQLState() != null
                     && sql.getSQLState().startsWith("28")) {
                 return "check warehouse.username/password or source.username/password";
+            }
+            if (t instanceof TimeoutException) {
+                return "is the job running and keeping up? its web UI shows; waiting longer may help";
             }
             if (t instanceof ConnectException) {
                 return "is the service running? check the host and port in the configuration";

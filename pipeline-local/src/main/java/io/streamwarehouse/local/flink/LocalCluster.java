@@ -2,6 +2,7 @@ package io.streamwarehouse.local.flink;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.customer.SourceLogGone;
+import io.streamwarehouse.customer.SourceSchemaChanged;
 import io.streamwarehouse.jobs.JobRuntime;
 import io.streamwarehouse.jobs.PipelineJob;
 import io.streamwarehouse.local.cli.UserErrors.UserException;
@@ -114,11 +115,26 @@ public final class LocalCluster implements AutoCloseable {
      * no longer holds its position: the restart strategy would retry that for ever.
      */
     public void checkSourceLog(JobID job) throws Exception {
-        ErrorInfo failure = miniCluster.getArchivedExecutionGraph(job).get().getFailureInfo();
-        if (failure != null && SourceLogGone.isCause(failure.getExceptionAsString())) {
+        if (SourceLogGone.isCause(failure(job))) {
             miniCluster.cancelJob(job).get();
             throw new UserException(SourceLogGone.MESSAGE, SourceLogGone.RECOVERY);
         }
+    }
+
+    /**
+     * Fails with its one line if the job failed on a source schema change it must not run through.
+     */
+    public void checkSchemaChange(JobID job) throws Exception {
+        String line = SourceSchemaChanged.messageIn(failure(job));
+        if (line != null) {
+            throw new UserException(line, "README, Operations: source schema changes");
+        }
+    }
+
+    /** The job's latest failure as text, or null if it has not failed. */
+    private String failure(JobID job) throws Exception {
+        ErrorInfo failure = miniCluster.getArchivedExecutionGraph(job).get().getFailureInfo();
+        return failure == null ? null : failure.getExceptionAsString();
     }
 
     public JobStatus status(JobID job) throws Exception {

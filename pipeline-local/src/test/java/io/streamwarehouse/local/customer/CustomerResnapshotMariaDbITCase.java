@@ -14,6 +14,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -45,17 +47,7 @@ class CustomerResnapshotMariaDbITCase extends CustomerResnapshotContract {
         job.cancel();
         Path checkpoint = job.latestCheckpoint();
         changes.applyAny(2);
-        try (Connection admin = source.openAdmin();
-                Statement st = admin.createStatement()) {
-            st.execute("FLUSH BINARY LOGS");
-            String newest = null;
-            try (ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
-                while (rs.next()) {
-                    newest = rs.getString(1);
-                }
-            }
-            st.execute("PURGE BINARY LOGS TO '" + newest + "'");
-        }
+        purgeBinlogsUpToANewOne();
 
         job.restore(checkpoint);
         await("the restored job reports its purged binlog position")
@@ -79,5 +71,55 @@ class CustomerResnapshotMariaDbITCase extends CustomerResnapshotContract {
                         .awaitAndSweep(since, CustomerJobRun.TIMEOUT, LOG::info);
         awaitDimension(this::expectedAfterResnapshot);
         assertThat(result.customers()).isEqualTo(source.joinedCustomers().size());
+    }
+
+    /**
+     * Starts a new binlog file and purges every older one. MariaDB keeps a file while a binlog dump
+     * thread still reads it, and the cancelled job's thread ends only when the server notices its
+     * closed connection: such threads of this test's CDC user are killed until the purge goes
+     * through.
+     */
+    private void purgeBinlogsUpToANewOne() throws Exception {
+        try (Connection admin = source.openAdmin();
+                Statement st = admin.createStatement()) {
+            st.execute("FLUSH BINARY LOGS");
+            String newest = binlogs(st).get(binlogs(st).size() - 1);
+            await("binlogs before " + newest + " purged")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> {
+                                for (long thread : dumpThreads(st)) {
+                                    st.execute("KILL " + thread);
+                                }
+                                st.execute("PURGE BINARY LOGS TO '" + newest + "'");
+                                return binlogs(st).equals(List.of(newest));
+                            });
+        }
+    }
+
+    private static List<String> binlogs(Statement st) throws Exception {
+        List<String> files = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
+            while (rs.next()) {
+                files.add(rs.getString(1));
+            }
+        }
+        return files;
+    }
+
+    private List<Long> dumpThreads(Statement st) throws Exception {
+        List<Long> threads = new ArrayList<>();
+        try (ResultSet rs =
+                st.executeQuery(
+                        "SELECT id FROM information_schema.processlist"
+                                + " WHERE command LIKE 'Binlog Dump%' AND user = '"
+                                + source.cdcUser
+                                + "'")) {
+            while (rs.next()) {
+                threads.add(rs.getLong(1));
+            }
+        }
+        return threads;
     }
 }
