@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.customer.ChangeSimulator.Kind;
+import io.streamwarehouse.local.cli.CliProcess;
 import io.streamwarehouse.local.customer.DimensionRows.DimRow;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.warehouse.SnapshotSweep;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -219,6 +221,54 @@ abstract class CustomerResnapshotContract {
         }
         assertThat(secondRun).isNotEqualTo(firstRun);
         assertThat(job.failure()).as("the new lifetime never failed").isEmpty();
+    }
+
+    /**
+     * The command itself, as a user runs it: {@code ./pipeline resnapshot customer-dimension} in
+     * its own JVM, configured through {@code PIPELINE_*} variables, after the job that ran before
+     * was stopped and a customer deleted meanwhile. It reports when the new snapshot covers the
+     * source and keeps streaming until stopped.
+     */
+    @Test
+    @Order(10)
+    void resnapshotCommandLoadsTheSourceAgainAndKeepsStreaming(@TempDir Path tmp) throws Exception {
+        if (job.status() == JobStatus.RUNNING) {
+            job.cancel();
+        }
+        changes.apply(Kind.DELETE_CUSTOMER);
+        changes.apply(Kind.UPDATE_NAME);
+        Map<String, String> environment = new java.util.HashMap<>();
+        job.jobConfig().values().forEach((k, v) -> environment.put(PipelineConfig.envName(k), v));
+        environment.put(
+                PipelineConfig.envName("checkpoint.dir"),
+                tmp.resolve("checkpoints").toUri().toString());
+        try (CliProcess cli =
+                CliProcess.start(
+                        tmp.resolve("cli"),
+                        null,
+                        environment,
+                        "resnapshot",
+                        "customer-dimension",
+                        "--web-port",
+                        "0")) {
+            try {
+                String done =
+                        cli.awaitLine(
+                                line -> line.contains("customers of the source;"),
+                                CustomerJobRun.TIMEOUT);
+                assertThat(done)
+                        .startsWith("resnapshot: snapshot epoch ")
+                        .contains("covers all " + source.joinedCustomers().size() + " customers")
+                        .contains("; 1 customers no longer in the source soft-deleted");
+                changes.apply(Kind.UPDATE_EMAIL);
+                awaitDimension(this::expectedFirst);
+            } catch (Throwable e) {
+                cli.saveOutput(tmp.resolve("resnapshot-cli.log"));
+                LOG.error("resnapshot command output:\n{}", cli.allOutput());
+                throw e;
+            }
+            assertThat(cli.terminate(Duration.ofSeconds(60))).as("stops on SIGTERM").isTrue();
+        }
     }
 
     /** Waits until the dimension equals the expected join, deleted customers flagged. */
