@@ -16,3 +16,11 @@ ALTER TABLE staging.customer_changes ADD COLUMN snapshot_epoch BIGINT NOT NULL D
 
 COMMENT ON COLUMN staging.customer_changes.snapshot_epoch IS
     'Epoch of the job lifetime that staged the change; each snapshot stages its reads under its own epoch.';
+
+-- The optional history orders its versions the same way: a new snapshot's read of a customer closes
+-- the current row of an older lifetime (e-mails stored under a new policy, a row the old log never
+-- reached) instead of being taken for a replay of version 0.
+ALTER TABLE warehouse.dim_customer_history ADD COLUMN snapshot_epoch BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE warehouse.dim_customer_history DROP CONSTRAINT dim_customer_history_pk;
+ALTER TABLE warehouse.dim_customer_history
+    ADD CONSTRAINT dim_customer_history_pk PRIMARY KEY (customer_id, snapshot_epoch, source_version);

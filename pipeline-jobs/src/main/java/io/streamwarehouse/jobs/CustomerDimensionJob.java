@@ -86,7 +86,7 @@ public final class CustomerDimensionJob implements PipelineJob {
         if (config.get(PipelineOptions.CUSTOMER_HISTORY)) {
             WarehouseSink.writeTo(
                     out.dimension(),
-                    new DimCustomerHistoryWriter(),
+                    new DimCustomerHistoryWriter(epoch),
                     warehouse,
                     CUSTOMER_HISTORY_SINK.uid,
                     CUSTOMER_HISTORY_SINK.displayName);
