@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
@@ -301,8 +302,8 @@ public enum SourceTable {
     }
 
     /** Logical Connect types that hold a date or a date-time. */
-    private static final java.util.Set<String> TEMPORAL =
-            java.util.Set.of(
+    private static final Set<String> TEMPORAL =
+            Set.of(
                     "io.debezium.time.Date",
                     "io.debezium.time.Timestamp",
                     "io.debezium.time.MicroTimestamp",
@@ -337,8 +338,7 @@ public enum SourceTable {
                 case INTEGER:
                     return logical == null && type.matches("int(8|16|32|64)");
                 case TEXT:
-                    return !type.equals("bytes")
-                            && type.matches("string|int\\d+|float\\d*|double|boolean");
+                    return type.matches("string|int(8|16|32|64)|float(32|64)|double|boolean");
                 case BOOLEAN:
                     return logical == null && type.matches("boolean|int8|int16");
                 default:
@@ -391,12 +391,8 @@ public enum SourceTable {
         }
 
         Object read(Map<String, Object> values) {
-            for (String source : sourceNames) {
-                if (values.containsKey(source)) {
-                    return convert(values.get(source));
-                }
-            }
-            return null;
+            String source = sourceIn(values);
+            return source == null ? null : convert(values.get(source));
         }
 
         private Object convert(Object raw) {
