@@ -22,6 +22,18 @@ public final class SourceLogGone {
      * check before reading and Debezium's error on the server's refusal say so in these words.
      */
     public static boolean isCause(String failure) {
-        return failure != null && failure.contains("no longer available on the server");
+        return failure != null && failure.contains(SIGN);
     }
+
+    /** As {@link #isCause(String)}, for a failure and its causes. */
+    public static boolean isCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (isCause(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String SIGN = "no longer available on the server";
 }

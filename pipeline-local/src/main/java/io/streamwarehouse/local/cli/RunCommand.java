@@ -89,9 +89,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits until the job ends, and stops it with what to do if its source's change log no longer
-     * holds its position (it would restart for ever otherwise); a job that failed on a source
-     * schema change ends with that change's one line.
+     * Waits until the job ends; a job that failed in a way no restart mends (a purged change log, a
+     * source schema change it must not run through) ends the command with that failure's one line.
      *
      * @return the exit code: 0 if the job finished, 1 otherwise
      */
@@ -101,14 +100,9 @@ public final class RunCommand implements Callable<Integer> {
         do {
             stopped.await(Duration.ofSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
             status = cluster.status(id);
-            if (!status.isGloballyTerminalState()) {
-                cluster.checkSourceLog(id);
-            }
+            cluster.checkUnrecoverable(id);
         } while (!status.isGloballyTerminalState());
         System.out.printf("%s ended: %s%n", job.name(), status);
-        if (status == JobStatus.FAILED) {
-            cluster.checkSchemaChange(id);
-        }
         return status == JobStatus.FINISHED ? 0 : 1;
     }
 }

@@ -111,21 +111,19 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Fails with what to do, after cancelling the job, if it fails because its source's change log
-     * no longer holds its position: the restart strategy would retry that for ever.
+     * Fails with the one line a user must see if the job failed in a way no restart can mend: its
+     * source's change log no longer holds its position (the job is cancelled, should it still be
+     * restarting), or a source schema change it must not run through.
      */
-    public void checkSourceLog(JobID job) throws Exception {
-        if (SourceLogGone.isCause(failure(job))) {
-            miniCluster.cancelJob(job).get();
+    public void checkUnrecoverable(JobID job) throws Exception {
+        String failure = failure(job);
+        if (SourceLogGone.isCause(failure)) {
+            if (!status(job).isGloballyTerminalState()) {
+                miniCluster.cancelJob(job).get();
+            }
             throw new UserException(SourceLogGone.MESSAGE, SourceLogGone.RECOVERY);
         }
-    }
-
-    /**
-     * Fails with its one line if the job failed on a source schema change it must not run through.
-     */
-    public void checkSchemaChange(JobID job) throws Exception {
-        String line = SourceSchemaChanged.messageIn(failure(job));
+        String line = SourceSchemaChanged.messageIn(failure);
         if (line != null) {
             throw new UserException(line, "README, Operations: source schema changes");
         }

@@ -100,9 +100,9 @@ final class CustomerJobRun implements AutoCloseable {
         return jobConfig;
     }
 
-    /** As a local run checks it: throws what the user sees if the source log lost its position. */
-    void checkSourceLog() throws Exception {
-        cluster.checkSourceLog(jobId);
+    /** As a local run checks it: throws the one line a user sees if no restart can mend it. */
+    void checkUnrecoverable() throws Exception {
+        cluster.checkUnrecoverable(jobId);
     }
 
     /**

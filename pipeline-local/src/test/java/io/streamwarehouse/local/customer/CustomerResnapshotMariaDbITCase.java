@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,18 +49,17 @@ class CustomerResnapshotMariaDbITCase extends CustomerResnapshotContract {
         purgeBinlogsUpToANewOne();
 
         job.restore(checkpoint);
-        await("the restored job reports its purged binlog position")
-                .atMost(CustomerJobRun.TIMEOUT)
-                .pollInterval(Duration.ofMillis(300))
-                .untilAsserted(
-                        () ->
-                                assertThatThrownBy(job::checkSourceLog)
-                                        .isInstanceOf(UserException.class)
-                                        .hasMessage(SourceLogGone.MESSAGE)
-                                        .extracting(e -> ((UserException) e).hint())
-                                        .asString()
-                                        .contains("./pipeline resnapshot customer-dimension"));
-        await().atMost(CustomerJobRun.TIMEOUT).until(() -> job.status() == JobStatus.CANCELED);
+        assertThat(job.awaitFailedForGood())
+                .as("the job fails for good instead of restarting on a purged position")
+                .contains(SourceLogGone.MESSAGE)
+                .contains("./pipeline resnapshot customer-dimension");
+        assertThatThrownBy(job::checkUnrecoverable)
+                .as("what ./pipeline run prints")
+                .isInstanceOf(UserException.class)
+                .hasMessage(SourceLogGone.MESSAGE)
+                .extracting(e -> ((UserException) e).hint())
+                .asString()
+                .contains("./pipeline resnapshot customer-dimension");
 
         // the recovery the message names
         Instant since = Instant.now();

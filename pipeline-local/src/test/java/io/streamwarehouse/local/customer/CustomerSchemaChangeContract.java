@@ -1,9 +1,11 @@
 package io.streamwarehouse.local.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamwarehouse.customer.SourceSchemaChanged;
+import io.streamwarehouse.local.cli.UserErrors.UserException;
 import io.streamwarehouse.local.services.PostgresExtension;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -171,6 +173,10 @@ abstract class CustomerSchemaChangeContract {
                 .contains("customer." + change.column())
                 .contains("./pipeline resnapshot customer-dimension")
                 .doesNotContain("\n");
+        assertThatThrownBy(job::checkUnrecoverable)
+                .as("what ./pipeline run prints")
+                .isInstanceOf(UserException.class)
+                .hasMessage(line);
         try (Connection w = job.openWarehouse()) {
             assertThat(
                             WarehouseChecks.count(
