@@ -3,6 +3,7 @@ package io.streamwarehouse.config;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.streamwarehouse.customer.EmailPolicy;
+import io.streamwarehouse.customer.SchemaChangeBehavior;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.turnstile.CounterMode;
 import io.streamwarehouse.turnstile.RecordFormat;
@@ -98,6 +99,18 @@ public final class PipelineOptions {
                     .defaultValue("dim_customer")
                     .withDescription(
                             "PostgreSQL logical replication slot of this job (one per source).");
+
+    public static final ConfigOption<SchemaChangeBehavior> SOURCE_SCHEMA_CHANGE_BEHAVIOR =
+            key("source.schema-change-behavior")
+                    .enumType(SchemaChangeBehavior.class)
+                    .defaultValue(SchemaChangeBehavior.LENIENT)
+                    .withDescription(
+                            "Column changes of the source tables: lenient keeps running through"
+                                    + " added columns and dropped columns the dimension does not"
+                                    + " read (staging keeps every column); exception fails the job"
+                                    + " on any column added, dropped or retyped. Either fails the"
+                                    + " job, naming the column, when a column the dimension reads"
+                                    + " is dropped or retyped to one it cannot hold.");
 
     // ---- warehouse ----
 

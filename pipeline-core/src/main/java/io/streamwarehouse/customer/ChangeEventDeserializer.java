@@ -11,8 +11,9 @@ import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
 import org.apache.flink.util.Collector;
 
 /**
- * Flink CDC's {@link JsonDebeziumDeserializationSchema} JSON plus the connector's source offset of
- * the record, as a top-level {@value #OFFSET_FIELD} object.
+ * Flink CDC's {@link JsonDebeziumDeserializationSchema} JSON, with the Kafka Connect schema of the
+ * record ({@code schema, payload}), plus the connector's source offset of the record, as a
+ * top-level {@value #OFFSET_FIELD} object.
  *
  * <p>The offset matters on MariaDB 11.4+: its binlog carries {@code end_log_pos = 0} for the events
  * inside a transaction, so the event position in Debezium's {@code source} block is garbage (0
@@ -29,7 +30,10 @@ public class ChangeEventDeserializer implements DebeziumDeserializationSchema<St
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final JsonDebeziumDeserializationSchema json = new JsonDebeziumDeserializationSchema();
+    // with each event's schema: the column types that tell a column change the dimension can run
+    // through from one that breaks it (SourceColumns)
+    private final JsonDebeziumDeserializationSchema json =
+            new JsonDebeziumDeserializationSchema(true);
 
     @Override
     public void deserialize(SourceRecord record, Collector<String> out) throws Exception {

@@ -67,6 +67,8 @@ public record CustomerChange(
     private static final TypeReference<LinkedHashMap<String, Object>> MAP_TYPE =
             new TypeReference<>() {};
 
+    private static final String SNAPSHOT_PREFIX = "snapshot:";
+
     static final int INDEX_BITS = 11;
     static final int POSITION_BITS = 32;
     static final int FILE_BITS = 63 - POSITION_BITS - INDEX_BITS;
@@ -109,12 +111,24 @@ public record CustomerChange(
         if (json == null || json.isBlank()) {
             throw new ChangeParseException("empty change event");
         }
-        JsonNode root;
+        return parse(readTree(json));
+    }
+
+    /** The event as a JSON tree, for callers that look at more than the change (its schema). */
+    public static JsonNode readTree(String json) {
+        if (json == null || json.isBlank()) {
+            throw new ChangeParseException("empty change event");
+        }
         try {
-            root = JSON.readTree(json);
+            return JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new ChangeParseException("not JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** As {@link #parse(String)}, on the event's JSON tree. */
+    public static CustomerChange parse(JsonNode envelope) {
+        JsonNode root = envelope;
         if (root.has("payload") && root.has("schema")) {
             root = root.get("payload");
         }
@@ -154,11 +168,15 @@ public record CustomerChange(
         String position;
         if (op == Op.READ) {
             version = 0L;
-            position = "snapshot:" + fingerprint(after);
+            position = SNAPSHOT_PREFIX + fingerprint(after);
         } else if (source.hasNonNull("file")) {
             String file = text(source, "file");
             long row = source.path("row").asLong(0);
-            JsonNode offset = root.get(ChangeEventDeserializer.OFFSET_FIELD);
+            // beside the payload when the event carries its schema, else beside the change
+            JsonNode offset =
+                    envelope.has(ChangeEventDeserializer.OFFSET_FIELD)
+                            ? envelope.get(ChangeEventDeserializer.OFFSET_FIELD)
+                            : root.get(ChangeEventDeserializer.OFFSET_FIELD);
             if (offset != null && offset.hasNonNull("pos") && offset.hasNonNull("file")) {
                 String offsetFile = offset.get("file").asText();
                 long txStart = offset.get("pos").asLong();
@@ -223,6 +241,22 @@ public record CustomerChange(
 
     public boolean isSnapshot() {
         return op == Op.READ;
+    }
+
+    /**
+     * The change's position as staging keys it in the job lifetime of {@code snapshotEpoch}: a
+     * snapshot read is named by its epoch too, so a restarted snapshot stages nothing twice while a
+     * new snapshot stages its reads as its own; a streamed change keeps its log position, so two
+     * lifetimes that both read it stage it once.
+     */
+    public String sourcePositionIn(long snapshotEpoch) {
+        if (!isSnapshot() || snapshotEpoch == 0L) {
+            return sourcePosition;
+        }
+        return SNAPSHOT_PREFIX
+                + snapshotEpoch
+                + ":"
+                + sourcePosition.substring(SNAPSHOT_PREFIX.length());
     }
 
     /** The source commit time (or, for snapshot reads, the read time), if known. */

@@ -32,9 +32,14 @@ public final class CustomerTopology {
             StreamTableEnvironment tableEnv, DataStream<String> cdcEvents, PipelineConfig config) {
         SingleOutputStreamOperator<CustomerChange> changes =
                 cdcEvents
-                        .process(new ParseChanges())
+                        .process(
+                                new ParseChanges(
+                                        config.get(PipelineOptions.SOURCE_SCHEMA_CHANGE_BEHAVIOR)))
                         .uid(CUSTOMER_PARSE.uid)
-                        .name(CUSTOMER_PARSE.displayName);
+                        .name(CUSTOMER_PARSE.displayName)
+                        // beside the one source reader: the log's order, and one judge of its
+                        // column changes
+                        .setParallelism(cdcEvents.getParallelism());
 
         Duration retention = config.get(PipelineOptions.CUSTOMER_STATE_TTL);
         Map<SourceTable, Table> tables = new EnumMap<>(SourceTable.class);

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
@@ -255,10 +256,61 @@ public enum SourceTable {
         return true;
     }
 
+    /**
+     * Why a row image with these columns (name to Kafka Connect type, see {@link SourceColumns})
+     * can no longer be mapped onto the dimension: a column it reads is gone, or has a type its
+     * dimension column cannot hold. Null if the mapping still holds.
+     */
+    String mappingProblem(Map<String, String> columns) {
+        List<Column> read = new ArrayList<>();
+        read.add(primaryKey);
+        read.addAll(tracked);
+        for (Column column : read) {
+            String source = column.sourceIn(columns);
+            if (source == null) {
+                return "source column "
+                        + tableName
+                        + "."
+                        + column.sourceNames.get(0)
+                        + " is gone, and the dimension's "
+                        + column.name
+                        + " is read from it: add the column back to the source table, then reload"
+                        + " with ./pipeline resnapshot customer-dimension";
+            }
+            String type = columns.get(source);
+            if (!SourceColumns.UNKNOWN.equals(type) && !column.kind.holds(type)) {
+                return "source column "
+                        + tableName
+                        + "."
+                        + source
+                        + " is now of type "
+                        + type
+                        + ", which the dimension's "
+                        + column.name
+                        + " ("
+                        + column.kind
+                        + ") cannot hold: change the column's type back in the source, then reload"
+                        + " with ./pipeline resnapshot customer-dimension";
+            }
+        }
+        return null;
+    }
+
     /** The primary key of a row image, or {@code null} if the image has none. */
     Integer primaryKeyOf(Map<String, Object> values) {
         return values == null ? null : (Integer) primaryKey.read(values);
     }
+
+    /** Logical Connect types that hold a date or a date-time. */
+    private static final Set<String> TEMPORAL =
+            Set.of(
+                    "io.debezium.time.Date",
+                    "io.debezium.time.Timestamp",
+                    "io.debezium.time.MicroTimestamp",
+                    "io.debezium.time.NanoTimestamp",
+                    "io.debezium.time.ZonedTimestamp",
+                    "org.apache.kafka.connect.data.Date",
+                    "org.apache.kafka.connect.data.Timestamp");
 
     enum Kind {
         INTEGER(Types.INT),
@@ -270,6 +322,28 @@ public enum SourceTable {
 
         Kind(TypeInformation<?> typeInfo) {
             this.typeInfo = typeInfo;
+        }
+
+        /**
+         * Whether values of a Kafka Connect type (as {@link SourceColumns} names it) convert to
+         * this kind without losing what they mean. A logical type such as {@code
+         * io.debezium.time.Year} on an integer rules it out for INTEGER (a year is no key) and for
+         * TIMESTAMP (it holds no date); text takes any scalar.
+         */
+        boolean holds(String connectType) {
+            String[] parts = connectType.split(" ", 2);
+            String type = parts[0];
+            String logical = parts.length > 1 ? parts[1] : null;
+            switch (this) {
+                case INTEGER:
+                    return logical == null && type.matches("int(8|16|32|64)");
+                case TEXT:
+                    return type.matches("string|int(8|16|32|64)|float(32|64)|double|boolean");
+                case BOOLEAN:
+                    return logical == null && type.matches("boolean|int8|int16");
+                default:
+                    return logical != null && TEMPORAL.contains(logical);
+            }
         }
 
         DataType dataType() {
@@ -306,13 +380,19 @@ public enum SourceTable {
             return new Column(name, Kind.TEXT, List.of(name));
         }
 
-        Object read(Map<String, Object> values) {
+        /** The first of this column's source names that the columns have, or null. */
+        String sourceIn(Map<String, ?> columns) {
             for (String source : sourceNames) {
-                if (values.containsKey(source)) {
-                    return convert(values.get(source));
+                if (columns.containsKey(source)) {
+                    return source;
                 }
             }
             return null;
+        }
+
+        Object read(Map<String, Object> values) {
+            String source = sourceIn(values);
+            return source == null ? null : convert(values.get(source));
         }
 
         private Object convert(Object raw) {

@@ -122,6 +122,20 @@ final class CustomerRows {
         return rows;
     }
 
+    /** Each dimension row's snapshot epoch, by customer id. */
+    static Map<Integer, Long> snapshotEpochs(Connection warehouse) throws SQLException {
+        Map<Integer, Long> epochs = new TreeMap<>();
+        try (Statement st = warehouse.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT customer_id, snapshot_epoch FROM warehouse.dim_customer")) {
+            while (rs.next()) {
+                epochs.put(rs.getInt(1), rs.getLong(2));
+            }
+        }
+        return epochs;
+    }
+
     /**
      * One Java type per column whatever the database: integers as Integer, flags as Boolean (a
      * MySQL TINYINT(1) or a PostgreSQL BOOLEAN), dates and date-times as a wall-clock LocalDateTime

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.types.Row;
 
@@ -295,24 +296,33 @@ public final class Reconciliation {
         }
         Map<Integer, Row> source = CustomerRows.fromSource(config);
         Map<Integer, Row> stored;
+        Map<Integer, Long> epochs;
         try (Connection w = warehouse.open()) {
             stored = CustomerRows.fromWarehouse(w);
+            epochs = CustomerRows.snapshotEpochs(w);
         }
-        List<Row> rows = new ArrayList<>();
+        // A repaired row keeps its own snapshot epoch (a missing one takes the newest), so the
+        // running job's later changes still win over it and an older epoch never overwrites it.
+        long newest = epochs.values().stream().mapToLong(Long::longValue).max().orElse(0L);
+        Map<Long, List<Row>> byEpoch = new TreeMap<>();
         for (String item : items) {
             int id = Integer.parseInt(item.substring("customer ".length()));
-            rows.add(repaired(id, source.get(id), stored.get(id), started));
+            byEpoch.computeIfAbsent(epochs.getOrDefault(id, newest), e -> new ArrayList<>())
+                    .add(repaired(id, source.get(id), stored.get(id), started));
         }
-        try (LoadCommitter<Row> committer =
-                new LoadCommitter<>(warehouse, new DimCustomerWriter())) {
-            committer.commit(
-                    new Load<>(
-                            FIX_JOB,
-                            FIX_JOB,
-                            started.toEpochMilli(),
-                            0,
-                            started.toEpochMilli(),
-                            rows));
+        int part = 0;
+        for (Map.Entry<Long, List<Row>> epoch : byEpoch.entrySet()) {
+            try (LoadCommitter<Row> committer =
+                    new LoadCommitter<>(warehouse, new DimCustomerWriter(epoch.getKey()))) {
+                committer.commit(
+                        new Load<>(
+                                FIX_JOB,
+                                FIX_JOB,
+                                started.toEpochMilli(),
+                                part++,
+                                started.toEpochMilli(),
+                                epoch.getValue()));
+            }
         }
         return items;
     }

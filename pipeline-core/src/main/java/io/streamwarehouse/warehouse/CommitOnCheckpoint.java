@@ -59,6 +59,7 @@ public final class CommitOnCheckpoint<T> extends AbstractStreamOperator<Void>
     private transient long streamStartedAt;
     private transient List<Load<T>> pending;
     private transient ListState<SpilledLoad> state;
+    private transient ListState<Long> epochState;
     private transient LoadCommitter<T> committer;
     private transient Counter inserted;
     private transient Counter updated;
@@ -118,6 +119,17 @@ public final class CommitOnCheckpoint<T> extends AbstractStreamOperator<Void>
                                 new SpilledRows<>(s.handle, s.rows, serializer.duplicate())));
             }
             restoreHeapLoads(context);
+        }
+        if (writer instanceof SnapshotEpoch.Stamped stamped) {
+            // union state: after a rescale every subtask still finds the lifetime's epoch
+            epochState =
+                    context.getOperatorStateStore()
+                            .getUnionListState(
+                                    new ListStateDescriptor<>("snapshot-epoch", Types.LONG));
+            stamped.continueEpoch(
+                    SnapshotEpoch.kept(
+                            context.isRestored() ? epochState.get() : List.of(),
+                            stamped.snapshotEpoch()));
         }
     }
 
@@ -194,6 +206,9 @@ public final class CommitOnCheckpoint<T> extends AbstractStreamOperator<Void>
             snapshot.add(new SpilledLoad(load, ((SpilledRows<T>) load.rows).handle()));
         }
         state.update(snapshot);
+        if (writer instanceof SnapshotEpoch.Stamped stamped) {
+            epochState.update(List.of(stamped.snapshotEpoch()));
+        }
     }
 
     @Override

@@ -14,10 +14,12 @@ import java.time.Instant;
  * twice. Records the job run and checkpoint (load id) that staged it. The e-mail in the row images
  * is stored as the configured policy says, as in the dimension.
  */
-public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
+public final class CustomerChangeWriter extends UpsertWriter<CustomerChange>
+        implements SnapshotEpoch.Stamped {
     private static final long serialVersionUID = 1L;
 
     private final EmailPolicy emailPolicy;
+    private long snapshotEpoch;
 
     /** Stores the row images as the source has them. */
     public CustomerChangeWriter() {
@@ -28,7 +30,25 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
      * @param emailPolicy applied to the e-mail in the row images, as the dimension applies it
      */
     public CustomerChangeWriter(EmailPolicy emailPolicy) {
+        this(emailPolicy, 0L);
+    }
+
+    /**
+     * @param snapshotEpoch the epoch of a fresh start; a restore continues its lifetime's epoch
+     */
+    public CustomerChangeWriter(EmailPolicy emailPolicy, long snapshotEpoch) {
         this.emailPolicy = emailPolicy;
+        this.snapshotEpoch = snapshotEpoch;
+    }
+
+    @Override
+    public long snapshotEpoch() {
+        return snapshotEpoch;
+    }
+
+    @Override
+    public void continueEpoch(long epoch) {
+        this.snapshotEpoch = epoch;
     }
 
     @Override
@@ -40,7 +60,8 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
     protected String sql() {
         return "INSERT INTO staging.customer_changes (source_table, record_key, source_position,"
                 + " operation, source_version, source_ts, before_image, after_image, ingested_at,"
-                + " job_id, load_id) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)"
+                + " job_id, load_id, snapshot_epoch)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)"
                 + " ON CONFLICT DO NOTHING RETURNING (xmax = 0)";
     }
 
@@ -49,7 +70,7 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
         CustomerChange change = original.withEmailPolicy(emailPolicy);
         s.setString(1, change.table().tableName());
         s.setString(2, String.valueOf(change.primaryKey()));
-        s.setString(3, change.sourcePosition());
+        s.setString(3, change.sourcePositionIn(snapshotEpoch));
         s.setString(4, change.op().code());
         s.setLong(5, change.sourceVersion());
         if (change.sourceTsMillis() == null) {
@@ -62,6 +83,7 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange> {
         s.setTimestamp(9, Timestamp.from(load().startedAt()));
         s.setString(10, load().jobId);
         s.setLong(11, load().checkpointId);
+        s.setLong(12, snapshotEpoch);
     }
 
     @Override

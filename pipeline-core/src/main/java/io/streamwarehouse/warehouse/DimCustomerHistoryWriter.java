@@ -11,11 +11,37 @@ import org.apache.flink.types.Row;
 /**
  * The optional SCD Type 2 history ({@code customer.history=true}): each new version of a customer
  * closes the current row (valid_to = the new version's source time) and becomes the current one.
- * Keyed by (customer, source version), so a replay adds nothing, and a version older than the
- * current one is skipped rather than reopening the past.
+ * Keyed and ordered by (customer, snapshot epoch, source version), so a replay adds nothing, a
+ * version older than the current one is skipped rather than reopening the past, and a new
+ * snapshot's read (version 0 of a newer epoch, see {@link SnapshotEpoch}) closes what an older job
+ * lifetime left current.
  */
-public final class DimCustomerHistoryWriter implements TableWriter<Row> {
+public final class DimCustomerHistoryWriter implements TableWriter<Row>, SnapshotEpoch.Stamped {
     private static final long serialVersionUID = 1L;
+
+    private long snapshotEpoch;
+
+    /** Writes versions of epoch 0, the epoch of rows written before epochs existed. */
+    public DimCustomerHistoryWriter() {
+        this(0L);
+    }
+
+    /**
+     * @param snapshotEpoch the epoch of a fresh start; a restore continues its lifetime's epoch
+     */
+    public DimCustomerHistoryWriter(long snapshotEpoch) {
+        this.snapshotEpoch = snapshotEpoch;
+    }
+
+    @Override
+    public long snapshotEpoch() {
+        return snapshotEpoch;
+    }
+
+    @Override
+    public void continueEpoch(long epoch) {
+        this.snapshotEpoch = epoch;
+    }
 
     private static final String[] ATTRIBUTES = {
         "store_id",
@@ -35,7 +61,8 @@ public final class DimCustomerHistoryWriter implements TableWriter<Row> {
 
     private static final String CLOSE =
             "UPDATE warehouse.dim_customer_history SET valid_to = ?, is_current = FALSE"
-                    + " WHERE customer_id = ? AND is_current AND source_version < ?";
+                    + " WHERE customer_id = ? AND is_current"
+                    + " AND (snapshot_epoch, source_version) < (?, ?)";
 
     private static final String OPEN;
 
@@ -49,9 +76,9 @@ public final class DimCustomerHistoryWriter implements TableWriter<Row> {
     static {
         StringBuilder sql =
                 new StringBuilder(
-                        "INSERT INTO warehouse.dim_customer_history (customer_id, source_version,"
-                                + " valid_from, valid_to, is_current");
-        StringBuilder values = new StringBuilder(" SELECT ?, ?, ?, NULL, TRUE");
+                        "INSERT INTO warehouse.dim_customer_history (customer_id, snapshot_epoch,"
+                                + " source_version, valid_from, valid_to, is_current");
+        StringBuilder values = new StringBuilder(" SELECT ?, ?, ?, ?, NULL, TRUE");
         for (String column : ATTRIBUTES) {
             sql.append(", ").append(column);
             values.append(", ?");
@@ -61,14 +88,17 @@ public final class DimCustomerHistoryWriter implements TableWriter<Row> {
             refine.append(i == 0 ? "" : ", ").append(ATTRIBUTES[i]).append(" = ?");
         }
         REFINE =
-                refine.append(" WHERE customer_id = ? AND source_version = ? AND is_current")
+                refine.append(
+                                " WHERE customer_id = ? AND snapshot_epoch = ? AND source_version = ?"
+                                        + " AND is_current")
                         .toString();
         OPEN =
                 sql.append(")")
                         .append(values)
                         .append(
                                 " WHERE NOT EXISTS (SELECT 1 FROM warehouse.dim_customer_history"
-                                        + " WHERE customer_id = ? AND source_version >= ?)")
+                                        + " WHERE customer_id = ?"
+                                        + " AND (snapshot_epoch, source_version) >= (?, ?))")
                         .toString();
     }
 
@@ -85,24 +115,28 @@ public final class DimCustomerHistoryWriter implements TableWriter<Row> {
 
         PreparedStatement open = statements.get(OPEN);
         open.setInt(1, customer);
-        open.setLong(2, version);
-        open.setTimestamp(3, from);
+        open.setLong(2, snapshotEpoch);
+        open.setLong(3, version);
+        open.setTimestamp(4, from);
         for (int i = 0; i < ATTRIBUTES.length; i++) {
-            open.setObject(4 + i, row.getField(ATTRIBUTES[i]));
+            open.setObject(5 + i, row.getField(ATTRIBUTES[i]));
         }
-        open.setInt(4 + ATTRIBUTES.length, customer);
-        open.setLong(5 + ATTRIBUTES.length, version);
+        open.setInt(5 + ATTRIBUTES.length, customer);
+        open.setLong(6 + ATTRIBUTES.length, snapshotEpoch);
+        open.setLong(7 + ATTRIBUTES.length, version);
 
         PreparedStatement close = statements.get(CLOSE);
         close.setTimestamp(1, from);
         close.setInt(2, customer);
-        close.setLong(3, version);
+        close.setLong(3, snapshotEpoch);
+        close.setLong(4, version);
         PreparedStatement refine = statements.get(REFINE);
         for (int i = 0; i < ATTRIBUTES.length; i++) {
             refine.setObject(1 + i, row.getField(ATTRIBUTES[i]));
         }
         refine.setInt(1 + ATTRIBUTES.length, customer);
-        refine.setLong(2 + ATTRIBUTES.length, version);
+        refine.setLong(2 + ATTRIBUTES.length, snapshotEpoch);
+        refine.setLong(3 + ATTRIBUTES.length, version);
         if (refine.executeUpdate() > 0) {
             return RowOutcome.UPDATED;
         }

@@ -11,12 +11,37 @@ import java.time.LocalDateTime;
 import org.apache.flink.types.Row;
 
 /**
- * The Type 1 customer dimension. The upsert only applies a row whose source version is not older
- * than the stored one, so a replayed or backfilled older change never overwrites a newer value, and
- * an identical rewrite is skipped.
+ * The Type 1 customer dimension. The upsert only applies a row whose {@code (snapshot_epoch,
+ * source_version)} is not older than the stored one, so a replayed or backfilled older change never
+ * overwrites a newer value, a new snapshot's reads replace what older lifetimes wrote (see {@link
+ * SnapshotEpoch}), and an identical rewrite is skipped.
  */
-public final class DimCustomerWriter extends UpsertWriter<Row> {
+public final class DimCustomerWriter extends UpsertWriter<Row> implements SnapshotEpoch.Stamped {
     private static final long serialVersionUID = 1L;
+
+    private long snapshotEpoch;
+
+    /** Writes rows of epoch 0, the epoch of rows written before epochs existed. */
+    public DimCustomerWriter() {
+        this(0L);
+    }
+
+    /**
+     * @param snapshotEpoch the epoch of a fresh start; a restore continues its lifetime's epoch
+     */
+    public DimCustomerWriter(long snapshotEpoch) {
+        this.snapshotEpoch = snapshotEpoch;
+    }
+
+    @Override
+    public long snapshotEpoch() {
+        return snapshotEpoch;
+    }
+
+    @Override
+    public void continueEpoch(long epoch) {
+        this.snapshotEpoch = epoch;
+    }
 
     /** Every dimension column but the key, in the table's order. */
     static final String[] ATTRIBUTES =
@@ -36,7 +61,9 @@ public final class DimCustomerWriter extends UpsertWriter<Row> {
         for (String column : ATTRIBUTES) {
             sql.append(", ").append(column);
         }
-        sql.append(") VALUES (?").append(", ?".repeat(ATTRIBUTES.length)).append(")");
+        sql.append(", snapshot_epoch) VALUES (?")
+                .append(", ?".repeat(ATTRIBUTES.length + 1))
+                .append(")");
         sql.append(" ON CONFLICT (customer_id) DO UPDATE SET ");
         for (int i = 0; i < ATTRIBUTES.length; i++) {
             sql.append(i == 0 ? "" : ", ")
@@ -44,16 +71,20 @@ public final class DimCustomerWriter extends UpsertWriter<Row> {
                     .append(" = EXCLUDED.")
                     .append(ATTRIBUTES[i]);
         }
-        sql.append(", loaded_at = now()");
+        sql.append(", snapshot_epoch = EXCLUDED.snapshot_epoch, loaded_at = now()");
         // older never overwrites newer; equal versions are allowed so a join update that carries
         // the same version (e.g. a city rename seen through another address) still applies
-        sql.append(" WHERE d.source_version <= EXCLUDED.source_version AND (");
-        for (int i = 0; i < ATTRIBUTES.length; i++) {
-            sql.append(i == 0 ? "" : ", ").append("d.").append(ATTRIBUTES[i]);
+        sql.append(
+                " WHERE (d.snapshot_epoch, d.source_version)"
+                        + " <= (EXCLUDED.snapshot_epoch, EXCLUDED.source_version) AND (");
+        // a new epoch rewrites even an unchanged row: the row now belongs to the new snapshot
+        sql.append("d.snapshot_epoch");
+        for (String column : ATTRIBUTES) {
+            sql.append(", d.").append(column);
         }
-        sql.append(") IS DISTINCT FROM (");
-        for (int i = 0; i < ATTRIBUTES.length; i++) {
-            sql.append(i == 0 ? "" : ", ").append("EXCLUDED.").append(ATTRIBUTES[i]);
+        sql.append(") IS DISTINCT FROM (EXCLUDED.snapshot_epoch");
+        for (String column : ATTRIBUTES) {
+            sql.append(", EXCLUDED.").append(column);
         }
         sql.append(") RETURNING (xmax = 0)");
         return sql.toString();
@@ -65,6 +96,7 @@ public final class DimCustomerWriter extends UpsertWriter<Row> {
         for (int i = 0; i < ATTRIBUTES.length; i++) {
             s.setObject(i + 2, jdbcValue(row.getField(ATTRIBUTES[i])), sqlType(ATTRIBUTES[i]));
         }
+        s.setLong(ATTRIBUTES.length + 2, snapshotEpoch);
     }
 
     private static Object jdbcValue(Object value) {

@@ -39,23 +39,27 @@ final class CdcSources {
             for (int i = 0; i < tables.length; i++) {
                 qualified[i] = database + "." + tables[i];
             }
-            return MySqlSource.<String>builder()
-                    .hostname(config.get(PipelineOptions.SOURCE_HOSTNAME))
-                    .port(config.sourcePort())
-                    .databaseList(database)
-                    .tableList(qualified)
-                    .username(config.get(PipelineOptions.SOURCE_USERNAME))
-                    .password(config.get(PipelineOptions.SOURCE_PASSWORD))
-                    .serverId(config.get(PipelineOptions.SOURCE_SERVER_ID))
-                    .serverTimeZone(config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE))
-                    .startupOptions(
-                            org.apache.flink.cdc.connectors.mysql.table.StartupOptions.initial())
-                    .deserializer(new ChangeEventDeserializer())
-                    // the source's own connection pool, and Debezium's connection, which takes
-                    // driver settings prefixed with "database."
-                    .jdbcProperties(SourceConnection.mysqlDriverProperties(config))
-                    .debeziumProperties(debeziumDriverProperties(config))
-                    .build();
+            // a restore whose binlog file was purged fails for good with what to do
+            return PurgedLogGuard.around(
+                    MySqlSource.<String>builder()
+                            .hostname(config.get(PipelineOptions.SOURCE_HOSTNAME))
+                            .port(config.sourcePort())
+                            .databaseList(database)
+                            .tableList(qualified)
+                            .username(config.get(PipelineOptions.SOURCE_USERNAME))
+                            .password(config.get(PipelineOptions.SOURCE_PASSWORD))
+                            .serverId(config.get(PipelineOptions.SOURCE_SERVER_ID))
+                            .serverTimeZone(config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE))
+                            .startupOptions(
+                                    org.apache.flink.cdc.connectors.mysql.table.StartupOptions
+                                            .initial())
+                            .deserializer(new ChangeEventDeserializer())
+                            // the source's own connection pool, and Debezium's connection, which
+                            // takes
+                            // driver settings prefixed with "database."
+                            .jdbcProperties(SourceConnection.mysqlDriverProperties(config))
+                            .debeziumProperties(debeziumDriverProperties(config))
+                            .build());
         }
         String schema = config.get(PipelineOptions.SOURCE_SCHEMA);
         String[] qualified = new String[tables.length];

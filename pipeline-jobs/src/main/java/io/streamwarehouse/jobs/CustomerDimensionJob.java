@@ -14,6 +14,7 @@ import io.streamwarehouse.customer.SourceConnection;
 import io.streamwarehouse.warehouse.CustomerChangeWriter;
 import io.streamwarehouse.warehouse.DimCustomerHistoryWriter;
 import io.streamwarehouse.warehouse.DimCustomerWriter;
+import io.streamwarehouse.warehouse.SnapshotEpoch;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import io.streamwarehouse.warehouse.WarehouseSink;
 import java.sql.Connection;
@@ -64,25 +65,28 @@ public final class CustomerDimensionJob implements PipelineJob {
         CustomerTopology.Outputs out = CustomerTopology.build(tableEnv, events, config);
 
         WarehouseConnection warehouse = WarehouseConnection.from(config);
+        // a start without state snapshots the source again; a restore keeps its own epoch
+        long epoch = SnapshotEpoch.proposeNew();
         WarehouseSink.writeTo(
                 out.changes(),
                 new CustomerChangeWriter(
                         EmailPolicy.of(
                                 config.get(PipelineOptions.CUSTOMER_EMAIL_MODE),
-                                config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY))),
+                                config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY)),
+                        epoch),
                 warehouse,
                 CUSTOMER_STAGING_SINK.uid,
                 CUSTOMER_STAGING_SINK.displayName);
         WarehouseSink.writeTo(
                 out.dimension(),
-                new DimCustomerWriter(),
+                new DimCustomerWriter(epoch),
                 warehouse,
                 CUSTOMER_DIMENSION_SINK.uid,
                 CUSTOMER_DIMENSION_SINK.displayName);
         if (config.get(PipelineOptions.CUSTOMER_HISTORY)) {
             WarehouseSink.writeTo(
                     out.dimension(),
-                    new DimCustomerHistoryWriter(),
+                    new DimCustomerHistoryWriter(epoch),
                     warehouse,
                     CUSTOMER_HISTORY_SINK.uid,
                     CUSTOMER_HISTORY_SINK.displayName);

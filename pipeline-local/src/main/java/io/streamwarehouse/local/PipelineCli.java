@@ -6,6 +6,7 @@ import io.streamwarehouse.local.cli.MigrateCommand;
 import io.streamwarehouse.local.cli.ReconcileCommand;
 import io.streamwarehouse.local.cli.ReplayCommand;
 import io.streamwarehouse.local.cli.ReportCommand;
+import io.streamwarehouse.local.cli.ResnapshotCommand;
 import io.streamwarehouse.local.cli.RunCommand;
 import io.streamwarehouse.local.cli.SandboxCommand;
 import io.streamwarehouse.local.cli.ServicesCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             ReportCommand.class,
             RunCommand.class,
+            ResnapshotCommand.class,
             ReplayCommand.class,
             SimulateChangesCommand.class,
             ReconcileCommand.class,

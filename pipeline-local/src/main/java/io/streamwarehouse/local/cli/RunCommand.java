@@ -3,10 +3,12 @@ package io.streamwarehouse.local.cli;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.jobs.Jobs;
 import io.streamwarehouse.jobs.PipelineJob;
+import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import picocli.CommandLine.Command;
@@ -35,6 +37,13 @@ public final class RunCommand implements Callable<Integer> {
             description = "Start from this savepoint or retained checkpoint.")
     String fromSavepoint;
 
+    @Option(
+            names = "--until-end",
+            description =
+                    "turnstile-aggregates only: stop at the end of the topic as it is at start, as a"
+                            + " backfill of older weeks does (on its own topic and group id).")
+    boolean untilEnd;
+
     @Mixin ConfigOptions config;
 
     @Override
@@ -45,32 +54,55 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserErrors.UserException(e.getMessage(), "./pipeline run --help");
         }
+        if (untilEnd) {
+            if (!(job instanceof TurnstileAggregatesJob)) {
+                throw new UserErrors.UserException(
+                        "--until-end is for turnstile-aggregates; " + jobName + " has no end",
+                        "./pipeline run --help");
+            }
+            job = new TurnstileAggregatesJob(true);
+        }
         PipelineConfig settings = config.load();
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalCluster cluster = LocalCluster.start(web.address, web.port(settings), 4)) {
-            Runtime.getRuntime()
-                    .addShutdownHook(
-                            new Thread(
-                                    () -> {
-                                        try {
-                                            cluster.close();
-                                        } catch (Exception ignored) {
-                                            // exiting anyway
-                                        }
-                                        stopped.countDown();
-                                    }));
+            stopOnExit(cluster, stopped);
             JobID id = cluster.submit(job, settings, fromSavepoint);
             System.out.printf(
                     "%s running as job %s; web UI: %s%n", job.name(), id, cluster.webUrl());
-            JobStatus status;
-            do {
-                stopped.await(
-                        Duration.ofSeconds(1).toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
-                status = cluster.status(id);
-            } while (!status.isGloballyTerminalState());
-            System.out.printf("%s ended: %s%n", job.name(), status);
-            return status == JobStatus.FINISHED ? 0 : 1;
+            return awaitEnd(cluster, job, id, stopped);
         }
+    }
+
+    /** Closes the cluster on Ctrl-C (SIGINT, SIGTERM), then lets the waiting command end. */
+    static void stopOnExit(LocalCluster cluster, CountDownLatch stopped) {
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    try {
+                                        cluster.close();
+                                    } catch (Exception ignored) {
+                                        // exiting anyway
+                                    }
+                                    stopped.countDown();
+                                }));
+    }
+
+    /**
+     * Waits until the job ends; a job that failed in a way no restart mends (a purged change log, a
+     * source schema change it must not run through) ends the command with that failure's one line.
+     *
+     * @return the exit code: 0 if the job finished, 1 otherwise
+     */
+    static int awaitEnd(LocalCluster cluster, PipelineJob job, JobID id, CountDownLatch stopped)
+            throws Exception {
+        JobStatus status;
+        do {
+            stopped.await(Duration.ofSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+            status = cluster.status(id);
+            cluster.checkUnrecoverable(id);
+        } while (!status.isGloballyTerminalState());
+        System.out.printf("%s ended: %s%n", job.name(), status);
+        return status == JobStatus.FINISHED ? 0 : 1;
     }
 }

@@ -5,6 +5,7 @@ import io.streamwarehouse.customer.SourceNotReadyException;
 import io.streamwarehouse.local.flink.LocalCluster;
 import java.net.ConnectException;
 import java.sql.SQLException;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -34,8 +35,8 @@ public final class UserErrors {
             if (t instanceof UserException user) {
                 return user.hint();
             }
-            if (t instanceof LocalCluster.PortInUseException) {
-                return "pass --web-port with another port, or 0 to pick a free one";
+            if (t instanceof LocalCluster.LocalClusterException cluster) {
+                return cluster.hint();
             }
             if (t instanceof SourceNotReadyException) {
                 return "change the source settings listed above; sql/source has the scripts";
@@ -50,6 +51,9 @@ public final class UserErrors {
                     && sql.getSQLState().startsWith("28")) {
                 return "check warehouse.username/password or source.username/password";
             }
+            if (t instanceof TimeoutException) {
+                return "is the job running and keeping up? its web UI shows; waiting longer may help";
+            }
             if (t instanceof ConnectException) {
                 return "is the service running? check the host and port in the configuration";
             }
@@ -62,7 +66,7 @@ public final class UserErrors {
         while (t.getCause() != null
                 && !(t instanceof PipelineConfig.ConfigException)
                 && !(t instanceof UserException)
-                && !(t instanceof LocalCluster.PortInUseException)
+                && !(t instanceof LocalCluster.LocalClusterException)
                 && !(t instanceof SourceNotReadyException)) {
             t = t.getCause();
         }

@@ -1,6 +1,8 @@
 package io.streamwarehouse.local.flink;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.customer.SourceLogGone;
+import io.streamwarehouse.customer.SourceSchemaChanged;
 import io.streamwarehouse.jobs.JobRuntime;
 import io.streamwarehouse.jobs.PipelineJob;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -81,7 +84,9 @@ public final class LocalCluster implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(address))) {
             socket.setReuseAddress(true);
         } catch (IOException e) {
-            throw new PortInUseException(port);
+            throw new LocalClusterException(
+                    "port " + port + " is already in use",
+                    "pass --web-port with another port, or 0 to pick a free one");
         }
     }
 
@@ -102,6 +107,31 @@ public final class LocalCluster implements AutoCloseable {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(fromSavepoint));
         }
         return miniCluster.submitJob(graph).get().getJobID();
+    }
+
+    /**
+     * Fails with the one line a user must see if the job failed in a way no restart can mend: its
+     * source's change log no longer holds its position (the job is cancelled, should it still be
+     * restarting), or a source schema change it must not run through.
+     */
+    public void checkUnrecoverable(JobID job) throws Exception {
+        String failure = failure(job);
+        if (SourceLogGone.isCause(failure)) {
+            if (!status(job).isGloballyTerminalState()) {
+                miniCluster.cancelJob(job).get();
+            }
+            throw new LocalClusterException(SourceLogGone.MESSAGE, SourceLogGone.RECOVERY);
+        }
+        String line = SourceSchemaChanged.messageIn(failure);
+        if (line != null) {
+            throw new LocalClusterException(line, "README, Operations: source schema changes");
+        }
+    }
+
+    /** The job's latest failure as text, or null if it has not failed. */
+    private String failure(JobID job) throws Exception {
+        ErrorInfo failure = miniCluster.getArchivedExecutionGraph(job).get().getFailureInfo();
+        return failure == null ? null : failure.getExceptionAsString();
     }
 
     public JobStatus status(JobID job) throws Exception {
@@ -133,12 +163,18 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** The web port asked for is taken; the caller knows which option chose it. */
-    public static final class PortInUseException extends IllegalStateException {
+    /** What a user can mend (a port, a source), with the hint that says how. */
+    public static final class LocalClusterException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
+        private final String hint;
 
-        PortInUseException(int port) {
-            super("port " + port + " is already in use");
+        LocalClusterException(String message, String hint) {
+            super(message);
+            this.hint = hint;
+        }
+
+        public String hint() {
+            return hint;
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -82,6 +83,44 @@ final class CustomerJobRun implements AutoCloseable {
         return jobId;
     }
 
+    /**
+     * Submits the job again without state, as a re-snapshot does: a new lifetime, a new snapshot
+     * epoch, over the warehouse the earlier runs filled.
+     *
+     * @param change settings of the new run on top of the first one's (e.g. another e-mail policy)
+     */
+    JobID startFresh(UnaryOperator<PipelineConfig> change) throws Exception {
+        jobId = cluster.submit(new CustomerDimensionJob(), change.apply(jobConfig), null);
+        awaitStatus(JobStatus.RUNNING);
+        return jobId;
+    }
+
+    /** The settings the job runs with: the job login of the warehouse, not its owner. */
+    PipelineConfig jobConfig() {
+        return jobConfig;
+    }
+
+    /** As a local run checks it: throws the one line a user sees if no restart can mend it. */
+    void checkUnrecoverable() throws Exception {
+        cluster.checkUnrecoverable(jobId);
+    }
+
+    /**
+     * Waits until the job has failed for good (restarts suppressed) and returns its failure as
+     * text.
+     */
+    String awaitFailedForGood() {
+        await("job " + jobId + " FAILED")
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> status() == JobStatus.FAILED);
+        try {
+            return failure().map(ErrorInfo::getExceptionAsString).orElse("");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Submits the job again, restoring the state of a retained checkpoint. */
     JobID restore(Path checkpoint) throws Exception {
         jobId =
@@ -89,11 +128,6 @@ final class CustomerJobRun implements AutoCloseable {
                         new CustomerDimensionJob(), jobConfig, checkpoint.toUri().toString());
         awaitStatus(JobStatus.RUNNING);
         return jobId;
-    }
-
-    /** The settings the job runs with: the warehouse login of the jobs, not the owner's. */
-    PipelineConfig jobConfig() {
-        return jobConfig;
     }
 
     JobID jobId() {

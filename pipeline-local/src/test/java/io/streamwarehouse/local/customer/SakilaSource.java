@@ -6,6 +6,7 @@ import io.streamwarehouse.customer.SourceSchema;
 import io.streamwarehouse.local.services.MariaDbExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -113,6 +114,49 @@ final class SakilaSource {
             SourceSchema.createTables(c, dialect);
             SakilaSampleData.generate(7).loadInto(c, dialect);
             SourceSchema.createCdcUser(c, dialect, cdcUser, cdcPassword);
+        }
+    }
+
+    /**
+     * Drops a PostgreSQL replication slot once no connection uses it (a cancelled job's replication
+     * connection ends a moment after the job); a slot left behind keeps WAL on the shared server
+     * for the rest of the test JVM.
+     *
+     * @return true when the slot is gone
+     */
+    boolean dropInactiveSlot(String slot) throws SQLException {
+        try (Connection c = openAdmin()) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return true;
+                    }
+                    if (rs.getBoolean(1)) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                ps.setString(1, slot);
+                ps.execute();
+            }
+            return true;
+        }
+    }
+
+    /** Runs statements on the source as its administrator (DDL, changes the tests make by hand). */
+    void execute(String... statements) throws SQLException {
+        try (Connection c = openAdmin();
+                Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
         }
     }
 

@@ -73,9 +73,43 @@ class CustomerHistoryITCase {
                         "200 MARIA 47 MySakila Drive true true open");
     }
 
+    /**
+     * A re-snapshot (a newer epoch) reads the customer again at version 0, with its e-mail now
+     * stored hashed: the read closes the current version of the older lifetime, whatever that
+     * version's log position, and the older lifetime's versions replayed afterwards add nothing.
+     */
+    @Test
+    void aNewSnapshotEpochClosesTheOlderLifetimesCurrentVersion() throws Exception {
+        write(customer(1, 0, "MARY", "47 MySakila Drive", false, "2024-01-01T00:00:00Z"), 1L);
+        write(customer(1, 900, "MARIA", "47 MySakila Drive", false, "2024-01-02T00:00:00Z"), 1L);
+        Row reread = customer(1, 0, "MARIA", "47 MySakila Drive", false, "2024-02-01T00:00:00Z");
+        reread.setField("email", "hashed:3f2a");
+        write(reread, 2L);
+        write(customer(1, 900, "MARIA", "47 MySakila Drive", false, "2024-01-02T00:00:00Z"), 1L);
+        write(customer(1, 50, "MARIE", "47 MySakila Drive", false, "2024-02-02T00:00:00Z"), 2L);
+
+        assertThat(
+                        query(
+                                "SELECT snapshot_epoch || '/' || source_version || ' ' || first_name"
+                                        + " || ' ' || email || ' ' || is_current || ' '"
+                                        + " || coalesce(to_char(valid_to AT TIME ZONE 'UTC',"
+                                        + " 'MM-DD'), 'open')"
+                                        + " FROM warehouse.dim_customer_history"
+                                        + " ORDER BY snapshot_epoch, source_version"))
+                .containsExactly(
+                        "1/0 MARY MARY.SMITH@sakilacustomer.org false 01-02",
+                        "1/900 MARIA MARY.SMITH@sakilacustomer.org false 02-01",
+                        "2/0 MARIA hashed:3f2a false 02-02",
+                        "2/50 MARIE MARY.SMITH@sakilacustomer.org true open");
+    }
+
     private void write(Row row) {
+        write(row, 0L);
+    }
+
+    private void write(Row row, long snapshotEpoch) {
         try (LoadCommitter<Row> committer =
-                new LoadCommitter<>(warehouse, new DimCustomerHistoryWriter())) {
+                new LoadCommitter<>(warehouse, new DimCustomerHistoryWriter(snapshotEpoch))) {
             committer.commit(
                     new Load<>(
                             "history-test",
