@@ -19,8 +19,10 @@ public final class BenchmarkCli implements Callable<Integer> {
     @Option(
             names = "--only",
             split = ",",
-            description = "Benchmarks to run (default: all): turnstile, sink.")
-    List<String> only = List.of("turnstile", "sink");
+            description =
+                    "Benchmarks to run (default: all): turnstile, spark (the Spark seed design on"
+                            + " the turnstile benchmark's topic, beside the job), sink.")
+    List<String> only = List.of("turnstile", "spark", "sink");
 
     @Option(
             names = "--readings",
@@ -49,8 +51,15 @@ public final class BenchmarkCli implements Callable<Integer> {
     public Integer call() throws Exception {
         Report report = new Report();
         Path work = Files.createTempDirectory("bench");
-        if (only.contains("turnstile")) {
-            new TurnstileThroughput(readings, partitions, settings, work).run(report);
+        if (only.contains("turnstile") || only.contains("spark")) {
+            new TurnstileThroughput(
+                            readings,
+                            partitions,
+                            settings,
+                            work,
+                            only.contains("turnstile"),
+                            only.contains("spark"))
+                    .run(report);
         }
         if (only.contains("sink")) {
             new SinkThroughput().run(report);

@@ -32,7 +32,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The turnstile job end to end against the ceiling of its input: a topic pre-filled with real-week
  * shaped readings, read once by a plain Kafka consumer and once by the job from the earliest offset
- * to the end (bounded: the job finishes when every row is committed in PostgreSQL).
+ * to the end (bounded: the job finishes when every row is committed in PostgreSQL). With {@code
+ * spark}, the seed design it replaces ({@link SparkBaseline}) then reads the same topic into the
+ * same PostgreSQL, and the two are compared per second and per CPU-second.
  */
 final class TurnstileThroughput {
     static final String NAME = "turnstile throughput";
@@ -41,12 +43,22 @@ final class TurnstileThroughput {
     private final int partitions;
     private final Map<String, String> settings;
     private final Path work;
+    private final boolean flink;
+    private final boolean spark;
 
-    TurnstileThroughput(int readings, int partitions, Map<String, String> settings, Path work) {
+    TurnstileThroughput(
+            int readings,
+            int partitions,
+            Map<String, String> settings,
+            Path work,
+            boolean flink,
+            boolean spark) {
         this.readings = readings;
         this.partitions = partitions;
         this.settings = settings;
         this.work = work;
+        this.flink = flink;
+        this.spark = spark;
     }
 
     void run(Report report) throws Exception {
@@ -86,39 +98,166 @@ final class TurnstileThroughput {
             PipelineConfig config = PipelineConfig.of(values);
             Migrations.apply(WarehouseConnection.from(config));
 
-            try (LocalCluster cluster = LocalCluster.start(0, 4)) {
-                cpu = Cpu.seconds();
-                start = System.nanoTime();
-                JobID job = cluster.submit(new TurnstileAggregatesJob(true), config, null);
-                JobResult result =
-                        cluster.miniCluster().requestJobResult(job).get(2, TimeUnit.HOURS);
-                double jobSeconds = (System.nanoTime() - start) / 1e9;
-                double jobCpu = Cpu.seconds() - cpu;
-                if (!result.isSuccess()) {
-                    throw new IllegalStateException("the job failed: " + result);
+            double flinkPerSecond = 0;
+            double flinkPerCpuSecond = 0;
+            long flinkRows = 0;
+            if (flink) {
+                try (LocalCluster cluster = LocalCluster.start(0, 4)) {
+                    cpu = Cpu.seconds();
+                    start = System.nanoTime();
+                    JobID job = cluster.submit(new TurnstileAggregatesJob(true), config, null);
+                    JobResult result =
+                            cluster.miniCluster().requestJobResult(job).get(2, TimeUnit.HOURS);
+                    double jobSeconds = (System.nanoTime() - start) / 1e9;
+                    double jobCpu = Cpu.seconds() - cpu;
+                    if (!result.isSuccess()) {
+                        throw new IllegalStateException("the job failed: " + result);
+                    }
+                    long rows = count(config, "warehouse.turnstile_window");
+                    long stationRows = count(config, "warehouse.station_window");
+                    String note =
+                            String.format(
+                                    "%,d readings, %d partitions, %s; %,d turnstile and %,d station"
+                                            + " window rows committed; %.1f s from submit",
+                                    lines.size(),
+                                    partitions,
+                                    settings,
+                                    rows,
+                                    stationRows,
+                                    jobSeconds);
+                    report.add(
+                            NAME,
+                            "job end to end",
+                            lines.size() / jobSeconds,
+                            "records/s",
+                            "plain Kafka consumer",
+                            ceiling,
+                            note);
+                    report.add(
+                            NAME,
+                            "job per CPU-second (JVM: Flink and broker; PostgreSQL not counted)",
+                            lines.size() / jobCpu,
+                            "records/CPU-s",
+                            null);
+                    flinkPerSecond = lines.size() / jobSeconds;
+                    flinkPerCpuSecond = lines.size() / jobCpu;
+                    flinkRows = rows;
                 }
-                long rows = count(config, "warehouse.turnstile_window");
-                long stationRows = count(config, "warehouse.station_window");
-                String note =
-                        String.format(
-                                "%,d readings, %d partitions, %s; %,d turnstile and %,d station"
-                                        + " window rows committed; %.1f s from submit",
-                                lines.size(), partitions, settings, rows, stationRows, jobSeconds);
-                report.add(
-                        NAME,
-                        "job end to end",
-                        lines.size() / jobSeconds,
-                        "records/s",
-                        "plain Kafka consumer",
-                        ceiling,
-                        note);
-                report.add(
-                        NAME,
-                        "job per CPU-second (JVM: Flink and broker; PostgreSQL not counted)",
-                        lines.size() / jobCpu,
-                        "records/CPU-s",
-                        null);
             }
+            if (spark) {
+                runSpark(
+                        report,
+                        config,
+                        postgres,
+                        kafka,
+                        topic,
+                        lines.size(),
+                        flinkPerSecond,
+                        flinkPerCpuSecond,
+                        flinkRows);
+            }
+        }
+    }
+
+    /**
+     * The Spark seed design on the same topic and PostgreSQL, after the Flink job (its mini cluster
+     * closed), beside the Flink job's figures of this run when it ran.
+     */
+    private void runSpark(
+            Report report,
+            PipelineConfig config,
+            PostgresService postgres,
+            KafkaService kafka,
+            String topic,
+            long records,
+            double flinkPerSecond,
+            double flinkPerCpuSecond,
+            long flinkRows)
+            throws Exception {
+        SparkBaseline.Result spark =
+                SparkBaseline.run(
+                        WarehouseConnection.from(config),
+                        postgres.jdbcUrl("bench"),
+                        postgres.username(),
+                        postgres.password(),
+                        kafka.bootstrapServers(),
+                        topic,
+                        records,
+                        work);
+        double perSecond = records / spark.seconds();
+        double cpu = spark.cpuSeconds() + spark.brokerCpuSeconds();
+        double perCpuSecond = records / cpu;
+        String note =
+                String.format(
+                        "Spark %s %s, %s shuffle partitions, maxOffsetsPerTrigger %s,"
+                                + " %d micro-batches; %,d rows committed in %s"
+                                + (flink ? " (Flink job: %,d)" : "%s")
+                                + "; %,d bad lines, %,d late, %,d duplicates, %,d deltas,"
+                                + " %,d anomalies, %,d gaps; %.1f s from building the query to the"
+                                + " last batch committed (child JVM %.1f s in all)",
+                        spark.counts().getProperty("sparkVersion"),
+                        spark.counts().getProperty("master"),
+                        spark.counts().getProperty("shufflePartitions"),
+                        spark.counts().getProperty("maxOffsetsPerTrigger"),
+                        spark.count("batches"),
+                        spark.rows(),
+                        SparkBaseline.TABLE,
+                        flink ? flinkRows : "",
+                        spark.count("badLines"),
+                        spark.count("late"),
+                        spark.count("duplicates"),
+                        spark.count("deltas"),
+                        spark.count("anomalies"),
+                        spark.count("gaps"),
+                        spark.seconds(),
+                        spark.processSeconds());
+        String cpuNote =
+                String.format(
+                        "%.1f CPU-s: the child JVM (Spark driver and executors) %.1f from building"
+                                + " the query to the end (its session start, %.1f, not counted, as"
+                                + " the Flink mini cluster's start is not) + this JVM (the broker)"
+                                + " %.1f meanwhile; PostgreSQL not counted",
+                        cpu,
+                        spark.cpuSeconds(),
+                        Double.parseDouble(
+                                spark.counts().getProperty("sessionStartCpuSeconds", "0")),
+                        spark.brokerCpuSeconds());
+        if (flink) {
+            report.add(
+                    NAME,
+                    "spark structured streaming end to end",
+                    perSecond,
+                    "records/s",
+                    "Flink job end to end",
+                    flinkPerSecond,
+                    note);
+            report.add(
+                    NAME,
+                    "spark structured streaming per CPU-second",
+                    perCpuSecond,
+                    "records/CPU-s",
+                    "Flink job per CPU-second",
+                    flinkPerCpuSecond,
+                    cpuNote);
+            double ratio = flinkPerCpuSecond / perCpuSecond;
+            report.add(
+                    NAME,
+                    "Flink job per CPU-second against the Spark seed design (goal: at least 5x)",
+                    flinkPerCpuSecond,
+                    "records/CPU-s",
+                    "spark structured streaming",
+                    perCpuSecond,
+                    String.format(
+                            "Flink/Spark = %.2fx per CPU-second, %.2fx per second: goal %s",
+                            ratio, flinkPerSecond / perSecond, ratio >= 5 ? "met" : "not met"));
+        } else {
+            report.add(NAME, "spark structured streaming end to end", perSecond, "records/s", note);
+            report.add(
+                    NAME,
+                    "spark structured streaming per CPU-second",
+                    perCpuSecond,
+                    "records/CPU-s",
+                    cpuNote);
         }
     }
 
