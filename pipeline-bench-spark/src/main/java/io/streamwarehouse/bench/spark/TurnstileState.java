@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The state of one turnstile in {@link CounterDeltas}: the readings not yet committed (the Flink
- * job's {@code pending} map) and the last committed reading (its {@code baseline}). A bean, for
- * Spark's bean encoder.
+ * job's {@code pending} map), the last committed reading (its {@code baseline}) and the windows its
+ * deltas are summed into until the watermark closes them (the Flink job's window aggregate state
+ * for this turnstile). A bean, for Spark's bean encoder.
  */
 public class TurnstileState implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -18,6 +19,7 @@ public class TurnstileState implements Serializable {
     private long baselineEntries;
     private long baselineExits;
     private List<Reading> pending = new ArrayList<>();
+    private List<OpenWindow> windows = new ArrayList<>();
 
     public TurnstileState() {}
 
@@ -55,5 +57,13 @@ public class TurnstileState implements Serializable {
 
     public void setPending(List<Reading> pending) {
         this.pending = pending;
+    }
+
+    public List<OpenWindow> getWindows() {
+        return windows;
+    }
+
+    public void setWindows(List<OpenWindow> windows) {
+        this.windows = windows;
     }
 }

@@ -3,16 +3,14 @@ package io.streamwarehouse.bench.spark;
 import java.io.Serializable;
 import java.sql.Date;
 import java.sql.Timestamp;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+import java.time.LocalDate;
 
-/**
- * People counted by one turnstile between two consecutive readings, at the later reading's time
- * with the later reading's descriptive fields (the Flink job's TurnstileDelta).
- */
-public class Delta implements Serializable {
+/** A closed window: one row of the warehouse's turnstile_window shape. A bean for Spark. */
+public class WindowRow implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    private Timestamp windowStart;
+    private Timestamp windowEnd;
     private String ca;
     private String unit;
     private String scp;
@@ -21,29 +19,43 @@ public class Delta implements Serializable {
     private String division;
     private Date readingDate;
     private String description;
-    private Timestamp deltaTime;
     private long entries;
     private long exits;
+    private long readings;
 
-    public Delta() {}
+    public WindowRow() {}
 
-    Delta(Reading later, long entries, long exits) {
-        this.ca = later.getCa();
-        this.unit = later.getUnit();
-        this.scp = later.getScp();
-        this.station = later.getStation();
-        this.linename = later.getLinename();
-        this.division = later.getDivision();
-        // the child JVM runs in UTC, so the wall clock read as UTC gives back the local date
-        this.readingDate =
-                Date.valueOf(
-                        LocalDateTime.ofEpochSecond(
-                                        Math.floorDiv(later.getTime(), 1000), 0, ZoneOffset.UTC)
-                                .toLocalDate());
-        this.description = later.getDescription();
-        this.deltaTime = new Timestamp(later.getTime());
-        this.entries = entries;
-        this.exits = exits;
+    WindowRow(String[] turnstile, OpenWindow w, long sizeMillis) {
+        this.windowStart = new Timestamp(w.getStart());
+        this.windowEnd = new Timestamp(w.getStart() + sizeMillis);
+        this.ca = turnstile[0];
+        this.unit = turnstile[1];
+        this.scp = turnstile[2];
+        this.station = turnstile[3];
+        this.linename = w.getLinename();
+        this.division = w.getDivision();
+        // the child JVM runs in UTC, as event time is the wall clock read as UTC
+        this.readingDate = Date.valueOf(LocalDate.ofEpochDay(w.getReadingEpochDay()));
+        this.description = w.getDescription();
+        this.entries = w.getEntries();
+        this.exits = w.getExits();
+        this.readings = w.getReadings();
+    }
+
+    public Timestamp getWindowStart() {
+        return windowStart;
+    }
+
+    public void setWindowStart(Timestamp windowStart) {
+        this.windowStart = windowStart;
+    }
+
+    public Timestamp getWindowEnd() {
+        return windowEnd;
+    }
+
+    public void setWindowEnd(Timestamp windowEnd) {
+        this.windowEnd = windowEnd;
     }
 
     public String getCa() {
@@ -110,14 +122,6 @@ public class Delta implements Serializable {
         this.description = description;
     }
 
-    public Timestamp getDeltaTime() {
-        return deltaTime;
-    }
-
-    public void setDeltaTime(Timestamp deltaTime) {
-        this.deltaTime = deltaTime;
-    }
-
     public long getEntries() {
         return entries;
     }
@@ -132,5 +136,13 @@ public class Delta implements Serializable {
 
     public void setExits(long exits) {
         this.exits = exits;
+    }
+
+    public long getReadings() {
+        return readings;
+    }
+
+    public void setReadings(long readings) {
+        this.readings = readings;
     }
 }
