@@ -223,6 +223,12 @@ final class TurnstileThroughput {
                                 spark.counts().getProperty("sessionStartCpuSeconds", "0")),
                         spark.brokerCpuSeconds());
         if (flink) {
+            note +=
+                    String.format(
+                            "; rows of one not in the other (all columns but loaded_at): %,d"
+                                    + " Flink-only, %,d Spark-only",
+                            differing(config, "warehouse.turnstile_window", SparkBaseline.TABLE),
+                            differing(config, SparkBaseline.TABLE, "warehouse.turnstile_window"));
             report.add(
                     NAME,
                     "spark structured streaming end to end",
@@ -308,6 +314,32 @@ final class TurnstileThroughput {
             throw new IllegalStateException("read " + count + " of " + expected + " records");
         }
         return bytes > 0 ? count : 0;
+    }
+
+    /**
+     * Rows of {@code table} with no identical row (every column but loaded_at) in {@code other}.
+     */
+    private static long differing(PipelineConfig config, String table, String other)
+            throws Exception {
+        String columns =
+                "window_start, window_end, ca, unit, scp, station, linename, division,"
+                        + " reading_date, description, entries, exits, readings";
+        try (Connection c = WarehouseConnection.from(config).open();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*) FROM (SELECT "
+                                        + columns
+                                        + " FROM "
+                                        + table
+                                        + " EXCEPT SELECT "
+                                        + columns
+                                        + " FROM "
+                                        + other
+                                        + ") d")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static long count(PipelineConfig config, String table) throws Exception {
