@@ -42,6 +42,14 @@ public final class BenchmarkCli implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
+            names = "--spark",
+            description =
+                    "A setting of the Spark baseline, key=value (repeatable): master (local[2]),"
+                            + " shuffle-partitions (4), max-offsets-per-trigger (100000),"
+                            + " state-store (hdfs or rocksdb; hdfs, Spark's default).")
+    Map<String, String> sparkSettings = new LinkedHashMap<>();
+
+    @Option(
             names = "--out",
             defaultValue = "target/bench",
             description = "Directory of the report (default: ${DEFAULT-VALUE}).")
@@ -58,7 +66,8 @@ public final class BenchmarkCli implements Callable<Integer> {
                             settings,
                             work,
                             only.contains("turnstile"),
-                            only.contains("spark"))
+                            only.contains("spark"),
+                            sparkSettings)
                     .run(report);
         }
         if (only.contains("sink")) {

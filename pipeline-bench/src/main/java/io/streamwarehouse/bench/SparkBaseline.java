@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -81,6 +82,7 @@ final class SparkBaseline {
             String bootstrap,
             String topic,
             long expected,
+            Map<String, String> settings,
             Path work)
             throws Exception {
         Path target = moduleTarget();
@@ -128,6 +130,7 @@ final class SparkBaseline {
         command.add("table=" + TABLE);
         command.add("checkpoint=" + dir.resolve("checkpoint"));
         command.add("result=" + resultFile);
+        settings.forEach((key, value) -> command.add(key + "=" + value));
 
         System.out.println("bench: running the Spark baseline (log: " + log + ")");
         double cpu = Cpu.seconds();

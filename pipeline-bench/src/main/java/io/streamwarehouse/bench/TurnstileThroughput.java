@@ -65,11 +65,13 @@ final class TurnstileThroughput {
                     + " would only run as a second query reading the topic again), every reject and"
                     + " anomaly row (Spark counts them) and its load audit and exactly-once commit"
                     + " markers. The comparison therefore favours Spark."
-                    + " (5) State: Spark's default in-memory state store (HDFS-backed), checkpointed"
-                    + " every micro-batch to local disk; Flink's RocksDB, checkpointed every 10 s."
-                    + " (6) Parallelism: Flink at job.parallelism (default 1); Spark local[2], 4"
-                    + " shuffle partitions, at most 100,000 records per micro-batch, so it reads and"
-                    + " writes a turnstile's state once per micro-batch rather than per reading."
+                    + " (5) State: Spark's default in-memory state store (HDFS-backed; --spark"
+                    + " state-store=rocksdb for Spark's RocksDB one), checkpointed every micro-batch"
+                    + " to local disk; Flink's RocksDB, checkpointed every 10 s."
+                    + " (6) Parallelism and batching: Flink at job.parallelism (default 1), record"
+                    + " by record; Spark as its figure's note says (default local[2], 4 shuffle"
+                    + " partitions, at most 100,000 records per micro-batch), so it reads and writes"
+                    + " a turnstile's state once per micro-batch rather than once per reading."
                     + " (7) CPU: Flink's is this JVM (Flink and the broker) from submit to finish;"
                     + " Spark's the child JVM from building the query to its stop plus this JVM (the"
                     + " broker) while the child ran; neither counts PostgreSQL nor the start of its"
@@ -83,6 +85,7 @@ final class TurnstileThroughput {
     private final Path work;
     private final boolean flink;
     private final boolean spark;
+    private final Map<String, String> sparkSettings;
 
     TurnstileThroughput(
             int readings,
@@ -90,13 +93,15 @@ final class TurnstileThroughput {
             Map<String, String> settings,
             Path work,
             boolean flink,
-            boolean spark) {
+            boolean spark,
+            Map<String, String> sparkSettings) {
         this.readings = readings;
         this.partitions = partitions;
         this.settings = settings;
         this.work = work;
         this.flink = flink;
         this.spark = spark;
+        this.sparkSettings = sparkSettings;
     }
 
     void run(Report report) throws Exception {
@@ -221,13 +226,14 @@ final class TurnstileThroughput {
                         kafka.bootstrapServers(),
                         topic,
                         records,
+                        sparkSettings,
                         work);
         double perSecond = records / spark.seconds();
         double cpu = spark.cpuSeconds() + spark.brokerCpuSeconds();
         double perCpuSecond = records / cpu;
         String note =
                 String.format(
-                        "Spark %s %s, %s shuffle partitions, maxOffsetsPerTrigger %s,"
+                        "Spark %s %s, %s shuffle partitions, maxOffsetsPerTrigger %s, %s state store,"
                                 + " %d micro-batches; %,d rows committed in %s"
                                 + (flink ? " (Flink job: %,d)" : "%s")
                                 + "; %,d bad lines, %,d late, %,d duplicates, %,d deltas,"
@@ -237,6 +243,7 @@ final class TurnstileThroughput {
                         spark.counts().getProperty("master"),
                         spark.counts().getProperty("shufflePartitions"),
                         spark.counts().getProperty("maxOffsetsPerTrigger"),
+                        spark.counts().getProperty("stateStore"),
                         spark.count("batches"),
                         spark.rows(),
                         SparkBaseline.TABLE,

@@ -48,7 +48,8 @@ import scala.collection.JavaConverters;
  *
  * <p>Arguments: {@code key=value} pairs: bootstrap, topic, expected, jdbc-url, user, password,
  * table, checkpoint, result, master (local[2]), shuffle-partitions (4), max-offsets-per-trigger
- * (100000), out-of-orderness-seconds (14400), window-seconds (3600).
+ * (100000), state-store (hdfs, Spark's default, or rocksdb), out-of-orderness-seconds (14400),
+ * window-seconds (3600).
  */
 public final class SparkTurnstileJob {
     private SparkTurnstileJob() {}
@@ -63,13 +64,44 @@ public final class SparkTurnstileJob {
             int eq = arg.indexOf('=');
             a.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
+        java.util.Set<String> known =
+                java.util.Set.of(
+                        "bootstrap",
+                        "topic",
+                        "expected",
+                        "jdbc-url",
+                        "user",
+                        "password",
+                        "table",
+                        "checkpoint",
+                        "result",
+                        "master",
+                        "shuffle-partitions",
+                        "max-offsets-per-trigger",
+                        "state-store",
+                        "out-of-orderness-seconds",
+                        "window-seconds");
+        for (String key : a.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown setting " + key + "; known: " + known);
+            }
+        }
         long expected = Long.parseLong(a.get("expected"));
         String table = a.getOrDefault("table", "bench.spark_turnstile_window");
 
         double processCpuAtStart = cpuSeconds();
+        String stateStore = a.getOrDefault("state-store", "hdfs");
+        SparkSession.Builder builder = SparkSession.builder();
+        if (stateStore.equals("rocksdb")) {
+            builder.config(
+                    "spark.sql.streaming.stateStore.providerClass",
+                    "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
+        } else if (!stateStore.equals("hdfs")) {
+            throw new IllegalArgumentException(
+                    "state-store must be hdfs or rocksdb: " + stateStore);
+        }
         SparkSession spark =
-                SparkSession.builder()
-                        .master(a.getOrDefault("master", "local[2]"))
+                builder.master(a.getOrDefault("master", "local[2]"))
                         .appName("turnstile-seed-spark")
                         .config("spark.ui.enabled", "false")
                         .config(
@@ -216,6 +248,7 @@ public final class SparkTurnstileJob {
         result.setProperty("shufflePartitions", spark.conf().get("spark.sql.shuffle.partitions"));
         result.setProperty(
                 "maxOffsetsPerTrigger", a.getOrDefault("max-offsets-per-trigger", "100000"));
+        result.setProperty("stateStore", stateStore);
         result.setProperty("kafkaRecords", String.valueOf(kafkaRows.get()));
         result.setProperty("badLines", String.valueOf(bad.value()));
         result.setProperty("readings", String.valueOf(counters.deltaCounters.readings.value()));
