@@ -21,8 +21,11 @@ public final class BenchmarkCli implements Callable<Integer> {
     @Option(
             names = "--only",
             split = ",",
-            description = "Benchmarks to run (default: all): turnstile, latency, customer, sink.")
-    List<String> only = List.of("turnstile", "latency", "customer", "sink");
+            description =
+                    "Benchmarks to run (default: all): turnstile, spark (the Spark seed design on"
+                            + " the turnstile benchmark's topic, beside the job), latency,"
+                            + " customer, sink.")
+    List<String> only = List.of("turnstile", "spark", "latency", "customer", "sink");
 
     @Option(
             names = "--readings",
@@ -73,6 +76,14 @@ public final class BenchmarkCli implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
+            names = "--spark",
+            description =
+                    "A setting of the Spark baseline, key=value (repeatable): master (local[2]),"
+                            + " shuffle-partitions (4), max-offsets-per-trigger (100000),"
+                            + " state-store (hdfs or rocksdb; hdfs, Spark's default).")
+    Map<String, String> sparkSettings = new LinkedHashMap<>();
+
+    @Option(
             names = "--out",
             defaultValue = "target/bench",
             description = "Directory of the report (default: ${DEFAULT-VALUE}).")
@@ -82,8 +93,16 @@ public final class BenchmarkCli implements Callable<Integer> {
     public Integer call() throws Exception {
         Report report = new Report();
         Path work = Files.createTempDirectory("bench");
-        if (only.contains("turnstile")) {
-            new TurnstileThroughput(readings, partitions, settings, work).run(report);
+        if (only.contains("turnstile") || only.contains("spark")) {
+            new TurnstileThroughput(
+                            readings,
+                            partitions,
+                            settings,
+                            work,
+                            only.contains("turnstile"),
+                            only.contains("spark"),
+                            sparkSettings)
+                    .run(report);
         }
         if (only.contains("latency")) {
             new WindowLatency(1_000, 60, partitions, latencyCheckpoints, settings, work)

@@ -32,6 +32,7 @@ final class Report {
     }
 
     private final List<Figure> figures = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private final Map<String, Object> machine = new LinkedHashMap<>();
 
     Report() {
@@ -61,6 +62,11 @@ final class Report {
             double baselineValue,
             String note) {
         add(new Figure(benchmark, what, value, unit, baseline, baselineValue, note));
+    }
+
+    /** A paragraph printed under the figures: what a comparison leaves out or does differently. */
+    void note(String text) {
+        notes.add(text);
     }
 
     private static String line(Figure f) {
@@ -94,6 +100,7 @@ final class Report {
             rows.add(row);
         }
         json.put("figures", rows);
+        json.put("notes", notes);
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("report.json").toFile(), json);
@@ -125,6 +132,9 @@ final class Report {
                     .append(" | ")
                     .append(f.note() == null ? "" : f.note())
                     .append(" |\n");
+        }
+        for (String note : notes) {
+            md.append('\n').append(note).append('\n');
         }
         Files.writeString(dir.resolve("report.md"), md.toString());
         System.out.println("bench: report in " + dir.resolve("report.md") + " and report.json");
