@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.types.Row;
 
@@ -301,28 +300,25 @@ public final class Reconciliation {
             stored = CustomerRows.fromWarehouse(w);
             epochs = CustomerRows.snapshotEpochs(w);
         }
-        // A repaired row keeps its own snapshot epoch (a missing one takes the newest), so the
-        // running job's later changes still win over it and an older epoch never overwrites it.
+        // Written under the newest snapshot epoch, the running job's, with each row's stored
+        // version: the job's later changes still win over a repaired row, and a row of an older
+        // lifetime (one the job's own snapshot no longer found) is repaired rather than refused.
         long newest = epochs.values().stream().mapToLong(Long::longValue).max().orElse(0L);
-        Map<Long, List<Row>> byEpoch = new TreeMap<>();
+        List<Row> rows = new ArrayList<>();
         for (String item : items) {
             int id = Integer.parseInt(item.substring("customer ".length()));
-            byEpoch.computeIfAbsent(epochs.getOrDefault(id, newest), e -> new ArrayList<>())
-                    .add(repaired(id, source.get(id), stored.get(id), started));
+            rows.add(repaired(id, source.get(id), stored.get(id), started));
         }
-        int part = 0;
-        for (Map.Entry<Long, List<Row>> epoch : byEpoch.entrySet()) {
-            try (LoadCommitter<Row> committer =
-                    new LoadCommitter<>(warehouse, new DimCustomerWriter(epoch.getKey()))) {
-                committer.commit(
-                        new Load<>(
-                                FIX_JOB,
-                                FIX_JOB,
-                                started.toEpochMilli(),
-                                part++,
-                                started.toEpochMilli(),
-                                epoch.getValue()));
-            }
+        try (LoadCommitter<Row> committer =
+                new LoadCommitter<>(warehouse, new DimCustomerWriter(newest))) {
+            committer.commit(
+                    new Load<>(
+                            FIX_JOB,
+                            FIX_JOB,
+                            started.toEpochMilli(),
+                            0,
+                            started.toEpochMilli(),
+                            rows));
         }
         return items;
     }

@@ -123,10 +123,16 @@ final class CustomerJobRun implements AutoCloseable {
 
     /** Submits the job again, restoring the state of a retained checkpoint. */
     JobID restore(Path checkpoint) throws Exception {
+        submitRestoring(checkpoint);
+        awaitStatus(JobStatus.RUNNING);
+        return jobId;
+    }
+
+    /** As {@link #restore} without waiting for RUNNING: for a restore that must fail. */
+    JobID submitRestoring(Path checkpoint) throws Exception {
         jobId =
                 cluster.submit(
                         new CustomerDimensionJob(), jobConfig, checkpoint.toUri().toString());
-        awaitStatus(JobStatus.RUNNING);
         return jobId;
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamwarehouse.customer.SourceLogGone;
-import io.streamwarehouse.local.cli.UserErrors.UserException;
+import io.streamwarehouse.local.flink.LocalCluster.LocalClusterException;
 import io.streamwarehouse.local.services.MariaDbExtension;
 import io.streamwarehouse.warehouse.SnapshotSweep;
 import java.nio.file.Path;
@@ -48,16 +48,17 @@ class CustomerResnapshotMariaDbITCase extends CustomerResnapshotContract {
         changes.applyAny(2);
         purgeBinlogsUpToANewOne();
 
-        job.restore(checkpoint);
+        // it may fail before it is ever seen RUNNING
+        job.submitRestoring(checkpoint);
         assertThat(job.awaitFailedForGood())
                 .as("the job fails for good instead of restarting on a purged position")
                 .contains(SourceLogGone.MESSAGE)
                 .contains("./pipeline resnapshot customer-dimension");
         assertThatThrownBy(job::checkUnrecoverable)
                 .as("what ./pipeline run prints")
-                .isInstanceOf(UserException.class)
+                .isInstanceOf(LocalClusterException.class)
                 .hasMessage(SourceLogGone.MESSAGE)
-                .extracting(e -> ((UserException) e).hint())
+                .extracting(e -> ((LocalClusterException) e).hint())
                 .asString()
                 .contains("./pipeline resnapshot customer-dimension");
 

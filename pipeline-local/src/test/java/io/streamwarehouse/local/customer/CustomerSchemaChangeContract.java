@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamwarehouse.customer.SourceSchemaChanged;
-import io.streamwarehouse.local.cli.UserErrors.UserException;
+import io.streamwarehouse.local.flink.LocalCluster.LocalClusterException;
 import io.streamwarehouse.local.services.PostgresExtension;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -175,7 +175,7 @@ abstract class CustomerSchemaChangeContract {
                 .doesNotContain("\n");
         assertThatThrownBy(job::checkUnrecoverable)
                 .as("what ./pipeline run prints")
-                .isInstanceOf(UserException.class)
+                .isInstanceOf(LocalClusterException.class)
                 .hasMessage(line);
         try (Connection w = job.openWarehouse()) {
             assertThat(
