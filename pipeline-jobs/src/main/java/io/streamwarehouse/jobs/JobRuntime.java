@@ -32,6 +32,10 @@ public final class JobRuntime {
         Configuration flink = new Configuration();
         flink.setString("state.backend.type", "rocksdb");
         flink.setString("execution.checkpointing.incremental", "true");
+        // Both jobs' state is small and short-lived (pending readings, window accumulators, row
+        // images), rewritten by compaction again and again: compressing it cost about a quarter
+        // of the turnstile job's CPU for little disk saved (docs/PERFORMANCE.md).
+        flink.setString("state.backend.rocksdb.compression.per.level", "NO_COMPRESSION");
         // Timers stay in RocksDB: with heap timers the Table API's window aggregates emitted
         // extra rows of empty accumulators (seen: entries -1, readings 0), see PERFORMANCE.md.
         flink.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
