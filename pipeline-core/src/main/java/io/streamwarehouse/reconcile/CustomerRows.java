@@ -29,23 +29,9 @@ final class CustomerRows {
 
     /** The dimension's columns that come from the source, in the order the join selects them. */
     static final List<String> SOURCE_COLUMNS =
-            List.of(
-                    "store_id",
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "active",
-                    "create_date",
-                    "address_id",
-                    "address",
-                    "address2",
-                    "district",
-                    "postal_code",
-                    "phone",
-                    "city_id",
-                    "city",
-                    "country_id",
-                    "country");
+            CustomerDimension.COLUMNS.subList(
+                    CustomerDimension.COLUMNS.indexOf("store_id"),
+                    CustomerDimension.COLUMNS.indexOf("country") + 1);
 
     private CustomerRows() {}
 

@@ -1,16 +1,8 @@
 package io.streamwarehouse.local.customer;
 
-import static org.awaitility.Awaitility.await;
-
 import io.streamwarehouse.customer.EmailPolicy;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The customer-dimension job reading PostgreSQL's logical replication (pgoutput, the {@code
@@ -19,8 +11,6 @@ import org.slf4j.LoggerFactory;
  * 2 and a short state retention.
  */
 class CustomerDimensionPostgresITCase extends CustomerDimensionContract {
-    private static final Logger LOG =
-            LoggerFactory.getLogger(CustomerDimensionPostgresITCase.class);
     private static final String SLOT = "dim_customer_itcase";
     private static final String EMAIL_KEY = "itcase-email-key";
 
@@ -57,34 +47,6 @@ class CustomerDimensionPostgresITCase extends CustomerDimensionContract {
     /** A slot left behind keeps WAL on the shared server for the rest of the test JVM. */
     @Override
     protected void afterJob() {
-        try (Connection c = source.openAdmin()) {
-            // the cancelled job's replication connection ends a moment after the job
-            await().atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> dropInactiveSlot(c));
-        } catch (Exception | AssertionError e) {
-            LOG.warn("could not drop replication slot {}: {}", SLOT, e.getMessage());
-        }
-    }
-
-    /** Drops the slot once no connection uses it; true when it is gone. */
-    private static boolean dropInactiveSlot(Connection c) throws Exception {
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, SLOT);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return true;
-                }
-                if (rs.getBoolean(1)) {
-                    return false;
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-            ps.setString(1, SLOT);
-            ps.execute();
-        }
-        return true;
+        source.dropSlotOnceInactive(SLOT);
     }
 }

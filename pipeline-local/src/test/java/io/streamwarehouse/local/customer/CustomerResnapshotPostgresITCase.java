@@ -1,16 +1,11 @@
 package io.streamwarehouse.local.customer;
 
-import static org.awaitility.Awaitility.await;
-
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.EmailPolicy;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Re-snapshot over PostgreSQL logical replication, switching the e-mail policy from plain to hashed
@@ -18,8 +13,6 @@ import org.slf4j.LoggerFactory;
  * which no version of a streamed change could have done before snapshots had epochs.
  */
 class CustomerResnapshotPostgresITCase extends CustomerResnapshotContract {
-    private static final Logger LOG =
-            LoggerFactory.getLogger(CustomerResnapshotPostgresITCase.class);
     private static final String SLOT = "dim_customer_resnap";
     private static final String EMAIL_KEY = "resnapshot-email-key";
 
@@ -51,12 +44,6 @@ class CustomerResnapshotPostgresITCase extends CustomerResnapshotContract {
 
     @Override
     protected void afterJob() {
-        try {
-            await().atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> source.dropInactiveSlot(SLOT));
-        } catch (Exception | AssertionError e) {
-            LOG.warn("could not drop replication slot {}: {}", SLOT, e.getMessage());
-        }
+        source.dropSlotOnceInactive(SLOT);
     }
 }

@@ -1,5 +1,7 @@
 package io.streamwarehouse.local.customer;
 
+import static org.awaitility.Awaitility.await;
+
 import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
@@ -10,9 +12,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OLTP side of a customer dimension test: a fresh Sakila-shaped database on one of the shared
@@ -23,6 +28,7 @@ import java.util.TreeMap;
  * itself with a plain SQL join, independent of Flink.
  */
 final class SakilaSource {
+    private static final Logger LOG = LoggerFactory.getLogger(SakilaSource.class);
 
     /** Rows of the sample across the four captured tables: what the snapshot must stage. */
     static final int SNAPSHOT_ROWS =
@@ -114,6 +120,20 @@ final class SakilaSource {
             SourceSchema.createTables(c, dialect);
             SakilaSampleData.generate(7).loadInto(c, dialect);
             SourceSchema.createCdcUser(c, dialect, cdcUser, cdcPassword);
+        }
+    }
+
+    /**
+     * Drops a replication slot once the cancelled job's connection has let go of it (a moment after
+     * the job): a slot left behind keeps WAL on the shared server for the rest of the test JVM.
+     */
+    void dropSlotOnceInactive(String slot) {
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> dropInactiveSlot(slot));
+        } catch (Exception | AssertionError e) {
+            LOG.warn("could not drop replication slot {}: {}", slot, e.getMessage());
         }
     }
 
