@@ -54,40 +54,63 @@ public final class DimCustomerWriter extends UpsertWriter<Row> implements Snapsh
         return "warehouse.dim_customer";
     }
 
+    /**
+     * The upsert with its version guard, in the table's column order (as {@link #bind} binds them).
+     * A row applies only if its {@code (snapshot_epoch, source_version)} is not older than the
+     * stored one: older never overwrites newer. Equal versions apply, so a join update that carries
+     * the same version (a city rename seen through another address) still lands; an identical row
+     * is skipped, but a new epoch rewrites even an unchanged row, which now belongs to the new
+     * snapshot. {@code RETURNING} tells an insert from an update.
+     */
+    private static final String UPSERT =
+            """
+            INSERT INTO warehouse.dim_customer AS d (customer_id,
+                store_id, first_name, last_name, email, active, create_date, address_id,
+                address, address2, district, postal_code, phone, city_id, city, country_id,
+                country, is_deleted, deleted_at, source_version, source_ts,
+                snapshot_epoch)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (customer_id) DO UPDATE SET
+                store_id = EXCLUDED.store_id,
+                first_name = EXCLUDED.first_name,
+                last_name = EXCLUDED.last_name,
+                email = EXCLUDED.email,
+                active = EXCLUDED.active,
+                create_date = EXCLUDED.create_date,
+                address_id = EXCLUDED.address_id,
+                address = EXCLUDED.address,
+                address2 = EXCLUDED.address2,
+                district = EXCLUDED.district,
+                postal_code = EXCLUDED.postal_code,
+                phone = EXCLUDED.phone,
+                city_id = EXCLUDED.city_id,
+                city = EXCLUDED.city,
+                country_id = EXCLUDED.country_id,
+                country = EXCLUDED.country,
+                is_deleted = EXCLUDED.is_deleted,
+                deleted_at = EXCLUDED.deleted_at,
+                source_version = EXCLUDED.source_version,
+                source_ts = EXCLUDED.source_ts,
+                snapshot_epoch = EXCLUDED.snapshot_epoch, loaded_at = now()
+            WHERE (d.snapshot_epoch, d.source_version) <= (EXCLUDED.snapshot_epoch, EXCLUDED.source_version)
+              AND (d.snapshot_epoch,
+                d.store_id, d.first_name, d.last_name, d.email, d.active, d.create_date,
+                d.address_id, d.address, d.address2, d.district, d.postal_code, d.phone,
+                d.city_id, d.city, d.country_id, d.country, d.is_deleted, d.deleted_at,
+                d.source_version, d.source_ts)
+              IS DISTINCT FROM (EXCLUDED.snapshot_epoch,
+                EXCLUDED.store_id, EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email,
+                EXCLUDED.active, EXCLUDED.create_date, EXCLUDED.address_id,
+                EXCLUDED.address, EXCLUDED.address2, EXCLUDED.district,
+                EXCLUDED.postal_code, EXCLUDED.phone, EXCLUDED.city_id, EXCLUDED.city,
+                EXCLUDED.country_id, EXCLUDED.country, EXCLUDED.is_deleted,
+                EXCLUDED.deleted_at, EXCLUDED.source_version, EXCLUDED.source_ts)
+            RETURNING (xmax = 0)
+            """;
+
     @Override
     protected String sql() {
-        StringBuilder sql =
-                new StringBuilder("INSERT INTO warehouse.dim_customer AS d (customer_id");
-        for (String column : ATTRIBUTES) {
-            sql.append(", ").append(column);
-        }
-        sql.append(", snapshot_epoch) VALUES (?")
-                .append(", ?".repeat(ATTRIBUTES.length + 1))
-                .append(")");
-        sql.append(" ON CONFLICT (customer_id) DO UPDATE SET ");
-        for (int i = 0; i < ATTRIBUTES.length; i++) {
-            sql.append(i == 0 ? "" : ", ")
-                    .append(ATTRIBUTES[i])
-                    .append(" = EXCLUDED.")
-                    .append(ATTRIBUTES[i]);
-        }
-        sql.append(", snapshot_epoch = EXCLUDED.snapshot_epoch, loaded_at = now()");
-        // older never overwrites newer; equal versions are allowed so a join update that carries
-        // the same version (e.g. a city rename seen through another address) still applies
-        sql.append(
-                " WHERE (d.snapshot_epoch, d.source_version)"
-                        + " <= (EXCLUDED.snapshot_epoch, EXCLUDED.source_version) AND (");
-        // a new epoch rewrites even an unchanged row: the row now belongs to the new snapshot
-        sql.append("d.snapshot_epoch");
-        for (String column : ATTRIBUTES) {
-            sql.append(", d.").append(column);
-        }
-        sql.append(") IS DISTINCT FROM (EXCLUDED.snapshot_epoch");
-        for (String column : ATTRIBUTES) {
-            sql.append(", EXCLUDED.").append(column);
-        }
-        sql.append(") RETURNING (xmax = 0)");
-        return sql.toString();
+        return UPSERT;
     }
 
     @Override
