@@ -75,21 +75,15 @@ public final class CustomerDimensionJob implements PipelineJob {
                                 config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY)),
                         epoch),
                 warehouse,
-                CUSTOMER_STAGING_SINK.uid,
-                CUSTOMER_STAGING_SINK.displayName);
+                CUSTOMER_STAGING_SINK);
         WarehouseSink.writeTo(
-                out.dimension(),
-                new DimCustomerWriter(epoch),
-                warehouse,
-                CUSTOMER_DIMENSION_SINK.uid,
-                CUSTOMER_DIMENSION_SINK.displayName);
+                out.dimension(), new DimCustomerWriter(epoch), warehouse, CUSTOMER_DIMENSION_SINK);
         if (config.get(PipelineOptions.CUSTOMER_HISTORY)) {
             WarehouseSink.writeTo(
                     out.dimension(),
                     new DimCustomerHistoryWriter(epoch),
                     warehouse,
-                    CUSTOMER_HISTORY_SINK.uid,
-                    CUSTOMER_HISTORY_SINK.displayName);
+                    CUSTOMER_HISTORY_SINK);
         }
     }
 }
