@@ -2,6 +2,7 @@ package io.streamwarehouse.turnstile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwarehouse.config.PipelineConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -170,6 +171,68 @@ class TurnstilePipelineTest {
         Map<String, String> actual = runPipeline(arrivalOrder(week), false);
 
         assertThat(actual.size()).isLessThan(expected.size());
+    }
+
+    /**
+     * The topology as the job builds it ({@link TurnstileTopology#build}), fed parse results as the
+     * Kafka source emits them: the station windows equal the ordered week's station hours.
+     */
+    @Test
+    void theJobsTopologyGivesTheStationHoursOfTheOrderedWeek() throws Exception {
+        List<TurnstileReading> week = week();
+        Map<String, String> expected = expectedStationHours(week);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        List<ParseResult> records = new ArrayList<>();
+        for (TurnstileReading r : arrivalOrder(week)) {
+            records.add(ParseResult.ok(r));
+        }
+        DataStream<ParseResult> source =
+                env.fromData(records)
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<ParseResult>forGenerator(
+                                                ctx -> new BoundedPerRecord())
+                                        .withTimestampAssigner(
+                                                (r, ts) -> r.reading.eventTimeMillis()));
+        PipelineConfig config =
+                PipelineConfig.of(
+                        Map.of("turnstile.allowed-lateness", LATENESS.toMillis() + " ms"));
+
+        TurnstileTopology.Outputs out =
+                TurnstileTopology.build(StreamTableEnvironment.create(env), source, config);
+
+        Map<String, String> actual = new TreeMap<>();
+        try (CloseableIterator<Row> rows = out.stationWindows().executeAndCollect()) {
+            rows.forEachRemaining(
+                    row ->
+                            actual.put(
+                                    row.getField("window_start")
+                                            + " "
+                                            + row.getField("station")
+                                            + " "
+                                            + row.getField("linename"),
+                                    row.getField("entries")
+                                            + "/"
+                                            + row.getField("exits")
+                                            + "/"
+                                            + row.getField("readings")
+                                            + "/"
+                                            + row.getField("turnstiles")));
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    /** {@link BoundedPerReading} for what the Kafka source emits. */
+    private static final class BoundedPerRecord implements WatermarkGenerator<ParseResult> {
+        private final BoundedPerReading readings = new BoundedPerReading();
+
+        @Override
+        public void onEvent(ParseResult event, long eventTimestamp, WatermarkOutput output) {
+            readings.onEvent(event.reading, eventTimestamp, output);
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {}
     }
 
     /** Bounded out-of-orderness, emitted after every reading so the test needs no timers. */
