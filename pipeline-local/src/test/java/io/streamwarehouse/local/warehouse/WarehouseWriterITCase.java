@@ -162,15 +162,31 @@ class WarehouseWriterITCase {
 
         assertThat(count("warehouse.kv")).isEqualTo(rows);
         assertThat(auditSum("rows_inserted")).isEqualTo(rows);
+        assertThat(taskOwnedDirectories(checkpoints))
+                .as("the job's task-owned storage")
+                .isNotEmpty();
         assertThat(taskOwnedFiles(checkpoints)).as("streams of committed loads").isEmpty();
     }
 
-    private static List<Path> taskOwnedFiles(Path checkpoints) throws IOException {
-        try (Stream<Path> files = Files.walk(checkpoints)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> f.toString().contains("taskowned"))
-                    .toList();
+    /** Each job's {@code taskowned} directory, where the writer's streams go. */
+    private static List<Path> taskOwnedDirectories(Path checkpoints) throws IOException {
+        try (Stream<Path> jobs = Files.list(checkpoints)) {
+            return jobs.map(job -> job.resolve("taskowned")).filter(Files::isDirectory).toList();
         }
+    }
+
+    /**
+     * The files in those directories. Only they are listed: Flink may still be deleting subsumed
+     * {@code chk-N} directories next to them.
+     */
+    private static List<Path> taskOwnedFiles(Path checkpoints) throws IOException {
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path owned : taskOwnedDirectories(checkpoints)) {
+            try (Stream<Path> streams = Files.list(owned)) {
+                streams.filter(Files::isRegularFile).forEach(files::add);
+            }
+        }
+        return files;
     }
 
     @Test
