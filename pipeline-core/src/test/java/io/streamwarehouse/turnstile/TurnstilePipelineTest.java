@@ -131,25 +131,33 @@ class TurnstilePipelineTest {
         Table rollup =
                 TurnstileWindows.tumbling(tableEnv, Duration.ofHours(1))
                         .stationRollup(TurnstileWindows.deltaTable(tableEnv, windowInput));
-        Map<String, String> actual = new TreeMap<>();
         try (CloseableIterator<Row> rows = rollup.execute().collect()) {
-            rows.forEachRemaining(
-                    row ->
-                            actual.put(
-                                    row.getField("window_start")
-                                            + " "
-                                            + row.getField("station")
-                                            + " "
-                                            + row.getField("linename"),
-                                    row.getField("entries")
-                                            + "/"
-                                            + row.getField("exits")
-                                            + "/"
-                                            + row.getField("readings")
-                                            + "/"
-                                            + row.getField("turnstiles")));
+            return stationHours(rows);
         }
-        return actual;
+    }
+
+    /**
+     * Station rollup rows keyed "window_start station linename", valued
+     * entries/exits/readings/turnstiles.
+     */
+    private static Map<String, String> stationHours(CloseableIterator<Row> rows) {
+        Map<String, String> hours = new TreeMap<>();
+        rows.forEachRemaining(
+                row ->
+                        hours.put(
+                                row.getField("window_start")
+                                        + " "
+                                        + row.getField("station")
+                                        + " "
+                                        + row.getField("linename"),
+                                row.getField("entries")
+                                        + "/"
+                                        + row.getField("exits")
+                                        + "/"
+                                        + row.getField("readings")
+                                        + "/"
+                                        + row.getField("turnstiles")));
+        return hours;
     }
 
     @Test
@@ -201,23 +209,9 @@ class TurnstilePipelineTest {
         TurnstileTopology.Outputs out =
                 TurnstileTopology.build(StreamTableEnvironment.create(env), source, config);
 
-        Map<String, String> actual = new TreeMap<>();
+        Map<String, String> actual;
         try (CloseableIterator<Row> rows = out.stationWindows().executeAndCollect()) {
-            rows.forEachRemaining(
-                    row ->
-                            actual.put(
-                                    row.getField("window_start")
-                                            + " "
-                                            + row.getField("station")
-                                            + " "
-                                            + row.getField("linename"),
-                                    row.getField("entries")
-                                            + "/"
-                                            + row.getField("exits")
-                                            + "/"
-                                            + row.getField("readings")
-                                            + "/"
-                                            + row.getField("turnstiles")));
+            actual = stationHours(rows);
         }
         assertThat(actual).isEqualTo(expected);
     }
