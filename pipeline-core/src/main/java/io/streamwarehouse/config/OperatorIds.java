@@ -22,6 +22,7 @@ public enum OperatorIds {
     CUSTOMER_STAGING_SINK("customer-staging-sink", "Insert staging.customer_changes"),
     CUSTOMER_NORMALIZE("customer-normalize", "Drop no-op changes per row"),
     CUSTOMER_DIMENSION_ROWS("customer-dimension-rows", "Dimension rows"),
+    CUSTOMER_LATEST_COMBINATION("customer-latest-combination", "Newest combination per customer"),
     CUSTOMER_DIMENSION_SINK("customer-dimension-sink", "Upsert warehouse.dim_customer"),
     CUSTOMER_HISTORY_SINK("customer-history-sink", "SCD2 warehouse.dim_customer_history");
 

@@ -22,9 +22,10 @@ import org.apache.flink.types.Row;
  * dimension while its address (or city, country) is missing or deleted, with nulls in those
  * columns.
  *
- * <p>{@code source_version} is the greatest version of the joined rows: the row changes whenever
- * any of its parts changes, and each part's version only grows, so the warehouse upsert guarded by
- * "incoming version >= stored version" accepts every real change and rejects replays.
+ * <p>{@code source_version} is the greatest version of the joined rows, and the row also carries
+ * each part's own version ({@link LatestCombination#PART_VERSIONS}, after the table's columns):
+ * {@link LatestCombination} uses them to drop stale combinations and to give the rows it keeps a
+ * version that only grows, which the warehouse upsert's guard then follows.
  *
  * <p>Read the result with {@link #toUpsertStream}, not a plain {@code toChangelogStream}: the joins
  * repartition by address, city and country id, so with parallelism above 1 the messages of one
@@ -36,7 +37,10 @@ import org.apache.flink.types.Row;
  */
 public final class CustomerDimension {
 
-    /** The dimension's columns, in the order of {@code warehouse.dim_customer}. */
+    /**
+     * The dimension's columns, in the order of {@code warehouse.dim_customer}; the query's rows
+     * carry {@link LatestCombination#PART_VERSIONS} after them.
+     */
     public static final List<String> COLUMNS =
             List.of(
                     "customer_id",
@@ -163,6 +167,10 @@ public final class CustomerDimension {
                         callSql(
                                         "GREATEST(c_ts, COALESCE(a_ts, c_ts), COALESCE(ci_ts, c_ts),"
                                                 + " COALESCE(co_ts, c_ts))")
-                                .as("source_ts"));
+                                .as("source_ts"),
+                        $("c_version").as(LatestCombination.PART_VERSIONS.get(0)),
+                        $("a_version").as(LatestCombination.PART_VERSIONS.get(1)),
+                        $("ci_version").as(LatestCombination.PART_VERSIONS.get(2)),
+                        $("co_version").as(LatestCombination.PART_VERSIONS.get(3)));
     }
 }

@@ -1,6 +1,7 @@
 package io.streamwarehouse.customer;
 
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_DIMENSION_ROWS;
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_LATEST_COMBINATION;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_NORMALIZE;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_PARSE;
 
@@ -79,7 +80,11 @@ public final class CustomerTopology {
                                         row.getKind() == RowKind.INSERT
                                                 || row.getKind() == RowKind.UPDATE_AFTER)
                         .uid(CUSTOMER_DIMENSION_ROWS.uid)
-                        .name(CUSTOMER_DIMENSION_ROWS.displayName);
+                        .name(CUSTOMER_DIMENSION_ROWS.displayName)
+                        .keyBy(row -> (Integer) row.getField("customer_id"))
+                        .process(new LatestCombination(), changelog.getType())
+                        .uid(CUSTOMER_LATEST_COMBINATION.uid)
+                        .name(CUSTOMER_LATEST_COMBINATION.displayName);
         return new Outputs(changes, upserts);
     }
 }

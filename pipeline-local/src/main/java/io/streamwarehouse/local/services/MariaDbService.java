@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -49,6 +50,7 @@ public final class MariaDbService implements AutoCloseable {
     private static final ReentrantLock UNPACK_LOCK = new ReentrantLock();
 
     private final EmbeddedMariaDb db;
+    private final Path initFile;
     private final Path workDirectory;
     private final Path baseDirectory;
     private final String socket;
@@ -78,7 +80,7 @@ public final class MariaDbService implements AutoCloseable {
             Path dataDirectory = Files.createDirectories(workDirectory.resolve("data"));
             Path tmpDirectory = Files.createDirectories(workDirectory.resolve("tmp"));
             Path initFile = workDirectory.resolve("init.sql");
-            Files.writeString(initFile, initSql(rootPassword), StandardCharsets.UTF_8);
+            writeInitFile(initFile);
 
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
             config.setPort(port)
@@ -99,6 +101,7 @@ public final class MariaDbService implements AutoCloseable {
             this.db = starting;
             // The init file holds the root password; the server has read it.
             Files.deleteIfExists(initFile);
+            this.initFile = initFile;
             verifyRootLogin();
             watching =
                     ServerWatchdog.watch(
@@ -277,6 +280,37 @@ public final class MariaDbService implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create CDC user " + user, e);
         }
+    }
+
+    /**
+     * Stops the server the way a crash or a restart would (connections cut), keeping its data
+     * directory, binary logs and port; {@link #startAgain()} brings it back. For fault tests.
+     */
+    public void stopForOutage() {
+        stopQuietly(db);
+        LOG.info("MariaDB on port {} stopped for an outage", port);
+    }
+
+    /** Starts the server stopped by {@link #stopForOutage()} again, on the same port and data. */
+    public void startAgain() {
+        try {
+            // every start reads it, and it must not lie around with the root password
+            writeInitFile(initFile);
+            db.start();
+            Files.deleteIfExists(initFile);
+            verifyRootLogin();
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException("MariaDB did not start again on port " + port, e);
+        }
+        LOG.info("MariaDB on port {} started again", port);
+    }
+
+    private void writeInitFile(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, initSql(rootPassword), StandardCharsets.UTF_8);
     }
 
     /** Stops the server and deletes its data directory. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.streamwarehouse.customer.ChangeSimulator.Kind;
 import io.streamwarehouse.customer.ChangeSimulator.SimulatedChange;
 import io.streamwarehouse.customer.SakilaSampleData;
+import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.local.customer.DimensionRows.DimRow;
 import io.streamwarehouse.local.services.PostgresExtension;
 import java.nio.file.Path;
@@ -42,6 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class CustomerDimensionContract {
 
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    /** How long the warehouse is away in the outage test. */
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
+
+    /** How long the source is away in the source restart test. */
+    private static final Duration SOURCE_DOWN = Duration.ofSeconds(10);
 
     protected SakilaSource source;
     protected CustomerJobRun job;
@@ -241,6 +248,65 @@ abstract class CustomerDimensionContract {
                     .isPositive();
         }
     }
+
+    /**
+     * The warehouse's PostgreSQL server stops in the middle of a change storm (connections cut) and
+     * starts again on the same port and data. Where the source is another server, changes go on
+     * while the warehouse is away and the writers retry; where the source lives on that server too,
+     * its replication connection breaks as well and the job fails over until the server is back.
+     * Either way the job recovers by itself: the dimension equals the source join and every change
+     * is staged and audited exactly once.
+     */
+    @Test
+    @Order(10)
+    void warehouseOutageDuringAChangeStormLosesAndDuplicatesNothing() throws Exception {
+        boolean sourceGoesToo = source.dialect == SourceDialect.POSTGRES;
+        changes.applyAny(150);
+        POSTGRES.service().stopForOutage();
+        try {
+            if (!sourceGoesToo) {
+                changes.applyAny(150);
+            }
+            // the outage itself: long enough for several write retries or restart attempts
+            Thread.sleep(OUTAGE.toMillis());
+        } finally {
+            POSTGRES.service().startAgain();
+        }
+        if (sourceGoesToo) {
+            changes.reconnect();
+        }
+        changes.applyAny(150);
+
+        awaitDimensionEqualsSourceJoin();
+    }
+
+    /**
+     * The source database server stops in the middle of a change stream (connections cut, the
+     * binlog or replication connection with them) and starts again on its data and port. The job
+     * resumes from its position: every change before, between and after is staged and audited once,
+     * and the dimension equals the source join.
+     */
+    @Test
+    @Order(11)
+    void sourceDatabaseRestartMidStreamLosesAndDuplicatesNothing() throws Exception {
+        changes.applyAny(100);
+        stopSource();
+        try {
+            Thread.sleep(SOURCE_DOWN.toMillis());
+        } finally {
+            startSource();
+        }
+        changes.reconnect();
+        changes.applyAny(100);
+
+        awaitDimensionEqualsSourceJoin();
+    }
+
+    /** Stops the source's database server as a crash would, keeping its data and port. */
+    protected abstract void stopSource();
+
+    /** Starts the server {@link #stopSource()} stopped again. */
+    protected abstract void startSource();
 
     /**
      * Waits until the dimension equals the source join and staging holds exactly the applied

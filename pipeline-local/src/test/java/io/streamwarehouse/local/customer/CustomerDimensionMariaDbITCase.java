@@ -42,6 +42,16 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
     }
 
     @Override
+    protected void stopSource() {
+        MARIADB.service().stopForOutage();
+    }
+
+    @Override
+    protected void startSource() {
+        MARIADB.service().startAgain();
+    }
+
+    @Override
     protected Map<String, String> extraSettings() {
         // A warehouse outage longer than this fails the writer over to Flink's restart strategy;
         // short so the failover test does not wait minutes for it.
@@ -139,7 +149,7 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
      * source join again.
      */
     @Test
-    @Order(6)
+    @Order(20)
     void aRowTheWarehouseRefusesIsDeadLetteredAndTheRestLoads() throws Exception {
         // last: the staged changes no longer add up to the source's once rows are dead-lettered
         long lastFailure = job.failure().map(ErrorInfo::getTimestamp).orElse(0L);

@@ -44,6 +44,17 @@ class CustomerDimensionPostgresITCase extends CustomerDimensionContract {
         return expected;
     }
 
+    /** The source's server is the warehouse's too: both go away. */
+    @Override
+    protected void stopSource() {
+        POSTGRES.service().stopForOutage();
+    }
+
+    @Override
+    protected void startSource() {
+        POSTGRES.service().startAgain();
+    }
+
     /** A slot left behind keeps WAL on the shared server for the rest of the test JVM. */
     @Override
     protected void afterJob() {

@@ -23,15 +23,17 @@ import java.util.TreeSet;
 final class SourceChanges implements AutoCloseable {
 
     private final SourceDialect dialect;
-    private final Connection connection;
+    private final SakilaSource source;
+    private Connection connection;
     private final ChangeSimulator simulator;
     private final List<String> log = new ArrayList<>();
     private final Map<String, Long> rowChanges = new TreeMap<>();
     private final List<Integer> deleted = new ArrayList<>();
     private final Set<Integer> touched = new TreeSet<>();
 
-    private SourceChanges(SourceDialect dialect, Connection connection, ChangeSimulator simulator) {
-        this.dialect = dialect;
+    private SourceChanges(SakilaSource source, Connection connection, ChangeSimulator simulator) {
+        this.dialect = source.dialect;
+        this.source = source;
         this.connection = connection;
         this.simulator = simulator;
     }
@@ -39,9 +41,17 @@ final class SourceChanges implements AutoCloseable {
     static SourceChanges on(SakilaSource source, long seed) throws SQLException {
         Connection connection = source.openAdmin();
         return new SourceChanges(
-                source.dialect,
-                connection,
-                ChangeSimulator.fromDatabase(connection, source.dialect, seed));
+                source, connection, ChangeSimulator.fromDatabase(connection, source.dialect, seed));
+    }
+
+    /** A new connection to the source, after the server was restarted under the old one. */
+    void reconnect() throws SQLException {
+        try {
+            connection.close();
+        } catch (SQLException alreadyBroken) {
+            // the server that held it went away
+        }
+        connection = source.openAdmin();
     }
 
     /** Plans a change of {@code kind} without applying it (see {@link #apply}). */
