@@ -28,6 +28,11 @@ final class CdcSources {
         Properties debezium = new Properties();
         SourceConnection.mysqlDriverProperties(config)
                 .forEach((key, value) -> debezium.put("database." + key, value));
+        // The CDC source hands its server-time-zone to Debezium as the driver's obsolete
+        // serverTimezone, and Debezium warns about that on every connection unless the current
+        // name, connectionTimeZone, is set too: the same zone under the name it asks for.
+        debezium.setProperty(
+                "database.connectionTimeZone", config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE));
         return debezium;
     }
 
