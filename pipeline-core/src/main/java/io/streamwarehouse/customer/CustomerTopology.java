@@ -48,7 +48,8 @@ public final class CustomerTopology {
             DataStream<Row> normalized =
                     changes.filter(change -> change.table() == table)
                             .uid(CUSTOMER_NORMALIZE.uid + "-filter-" + table.tableName())
-                            .name("Changes of " + table.tableName())
+                            // short: part of the source chain's name (see OperatorIds)
+                            .name(table.tableName())
                             .keyBy(CustomerChange.keySelector())
                             .process(new ChangeNormalizer(table, retention), table.rowType())
                             .uid(CUSTOMER_NORMALIZE.uid + "-" + table.tableName())

@@ -31,6 +31,11 @@ final class CdcSources {
         // How often the binlog client checks its connection and reconnects after the server
         // restarted; at Debezium's default of a minute the dimension fell up to two minutes behind.
         debezium.put("connect.keep.alive.interval.ms", "5000");
+        // The CDC source hands its server-time-zone to Debezium as the driver's obsolete
+        // serverTimezone, and Debezium warns about that on every connection unless the current
+        // name, connectionTimeZone, is set too: the same zone under the name it asks for.
+        debezium.setProperty(
+                "database.connectionTimeZone", config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE));
         return debezium;
     }
 

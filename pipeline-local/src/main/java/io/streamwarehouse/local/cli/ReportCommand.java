@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         name = "report",
         mixinStandardHelpOptions = true,
         description =
-                "Write a self-contained HTML page: busiest stations by hour (heatmap), the customer dimension, the load audit and the last reconciliation results.")
+                "Write a self-contained HTML page: busiest stations by hour (heatmaps over the last two weeks at most and by hour of day and weekday, with axes and legends), the customer dimension, the load audit and the last reconciliation results.")
 public final class ReportCommand implements Callable<Integer> {
 
     @Option(

@@ -76,6 +76,16 @@ public final class KafkaService implements AutoCloseable {
                     .isEmpty()) {
                 throw new IllegalStateException("the broker did not register with the controller");
             }
+            // Group offsets live in __consumer_offsets, which the broker creates on the first
+            // request
+            // for a group coordinator; until its partition is loaded, offset commits fail with
+            // "coordinator not available" (a warning from the first checkpoint of every Kafka
+            // source). Asking for a group's offsets creates it and returns once the coordinator
+            // answers: the admin client retries until then.
+            startingAdmin
+                    .listConsumerGroupOffsets("coordinator-ready")
+                    .partitionsToOffsetAndMetadata()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             closeQuietly(startingAdmin, starting);
             WorkDirectories.deleteQuietly(workDirectory);
