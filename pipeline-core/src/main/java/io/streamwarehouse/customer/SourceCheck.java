@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  */
 public final class SourceCheck {
 
+    /** {@code pg_class.relreplident} by the name ALTER TABLE uses. */
+    private static final Map<String, String> REPLICA_IDENTITIES =
+            Map.of("d", "DEFAULT", "i", "USING INDEX", "n", "NOTHING");
+
     /** One thing to change. Non-fatal problems are logged; fatal ones stop the job. */
     public record Problem(String setting, String message, boolean fatal) {}
 
@@ -358,47 +362,22 @@ public final class SourceCheck {
                                         + " sql/source/postgres/V1__sakila_customer_tables.sql"));
                 continue;
             }
-            boolean hasKey = "true".equalsIgnoreCase(settings.get("primary_key." + table));
-            String fix = "run ALTER TABLE " + schema + "." + table + " REPLICA IDENTITY FULL";
-            switch (identity) {
-                case "f":
-                    break;
-                case "d":
-                case "i":
-                    if (hasKey || identity.equals("i")) {
-                        problems.add(
-                                warning(
-                                        "replica_identity." + table,
-                                        "table "
-                                                + table
-                                                + " has REPLICA IDENTITY "
-                                                + (identity.equals("d") ? "DEFAULT" : "INDEX")
-                                                + "; "
-                                                + fix
-                                                + " so updates carry the old row (the job then"
-                                                + " detects no-ops and retracts old values even"
-                                                + " after its state expired)"));
-                    } else {
-                        problems.add(
-                                fatal(
-                                        "replica_identity." + table,
-                                        "table "
-                                                + table
-                                                + " has no primary key and REPLICA IDENTITY"
-                                                + " DEFAULT, so its updates and deletes cannot be"
-                                                + " captured; "
-                                                + fix));
-                    }
-                    break;
-                default:
-                    problems.add(
-                            fatal(
-                                    "replica_identity." + table,
-                                    "table "
-                                            + table
-                                            + " has REPLICA IDENTITY NOTHING, so its updates and"
-                                            + " deletes cannot be captured; "
-                                            + fix));
+            if (!identity.equals("f")) {
+                problems.add(
+                        fatal(
+                                "replica_identity." + table,
+                                "table "
+                                        + table
+                                        + " has REPLICA IDENTITY "
+                                        + REPLICA_IDENTITIES.getOrDefault(identity, identity)
+                                        + ", so its updates do not carry the old row; run ALTER"
+                                        + " TABLE "
+                                        + schema
+                                        + "."
+                                        + table
+                                        + " REPLICA IDENTITY FULL (once a quiet row's state has"
+                                        + " expired, customer.state-ttl, only the old row in the"
+                                        + " log tells the job which values to retract)"));
             }
             if (!"true".equalsIgnoreCase(settings.get("select." + table))) {
                 problems.add(

@@ -206,11 +206,10 @@ class SourceCheckTest {
     }
 
     @Test
-    void replicaIdentityDefaultWithAKeyIsAWarningWithoutAKeyAnError() {
+    void everyReplicaIdentityButFullIsAnErrorThatSaysWhatToRun() {
         Map<String, String> s = goodPostgres();
         s.put("replica_identity.address", "d");
-        s.put("replica_identity.city", "d");
-        s.remove("primary_key.city");
+        s.put("replica_identity.city", "i");
         s.put("replica_identity.country", "n");
         List<SourceCheck.Problem> problems =
                 SourceCheck.postgresProblems(s, SourceSchema.PUBLICATION, null);
@@ -220,10 +219,13 @@ class SourceCheckTest {
                         "replica_identity.country",
                         "replica_identity.city",
                         "replica_identity.address");
+        assertThat(problems).extracting(SourceCheck.Problem::fatal).containsOnly(true);
         assertThat(problems)
-                .extracting(SourceCheck.Problem::fatal)
-                .containsExactly(true, true, false);
+                .extracting(SourceCheck.Problem::message)
+                .anyMatch(m -> m.contains("REPLICA IDENTITY NOTHING"))
+                .anyMatch(m -> m.contains("REPLICA IDENTITY USING INDEX"));
         assertThat(problems.get(2).message())
+                .startsWith("table address has REPLICA IDENTITY DEFAULT")
                 .contains("run ALTER TABLE public.address REPLICA IDENTITY FULL");
     }
 
@@ -262,7 +264,7 @@ class SourceCheckTest {
                                 + " - binlog_format is STATEMENT; set binlog_format=ROW in my.cnf [mysqld] and restart");
 
         Map<String, String> pg = goodPostgres();
-        pg.put("replica_identity.city", "d");
+        pg.put("slot.dim_slot", "pgoutput,true");
         FakeJdbc warned =
                 new FakeJdbc()
                         .answer(
@@ -270,8 +272,8 @@ class SourceCheckTest {
                                 pg.entrySet().stream()
                                         .map(e -> new Object[] {e.getKey(), e.getValue()})
                                         .toArray(Object[][]::new));
-        assertThat(SourceCheck.verify(warned.connection(), SourceDialect.POSTGRES))
+        assertThat(SourceCheck.verify(warned.connection(), SourceDialect.POSTGRES, "dim_slot"))
                 .extracting(SourceCheck.Problem::setting)
-                .containsExactly("replica_identity.city");
+                .containsExactly("slot.dim_slot");
     }
 }

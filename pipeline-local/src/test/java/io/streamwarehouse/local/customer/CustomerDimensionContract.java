@@ -47,6 +47,12 @@ abstract class CustomerDimensionContract {
     /** How long the warehouse is away in the outage test. */
     private static final Duration OUTAGE = Duration.ofSeconds(20);
 
+    /**
+     * The per-row state's retention, short so that tests meet rows whose state has expired: their
+     * changes must then retract old values from their own before-images.
+     */
+    protected static final Duration STATE_TTL = Duration.ofSeconds(2);
+
     /** How long the source is away in the source restart test. */
     private static final Duration SOURCE_DOWN = Duration.ofSeconds(10);
 
@@ -86,6 +92,7 @@ abstract class CustomerDimensionContract {
                                                 POSTGRES.jdbcUrl(warehouse),
                                                 POSTGRES.service().username(),
                                                 POSTGRES.service().password()),
+                                        Map.of("customer.state-ttl", STATE_TTL.toSeconds() + " s"),
                                         extraSettings())),
                         checkpoints);
         job.start();
@@ -298,6 +305,33 @@ abstract class CustomerDimensionContract {
         }
         changes.reconnect();
         changes.applyAny(100);
+
+        awaitDimensionEqualsSourceJoin();
+    }
+
+    /**
+     * Every row's per-row state has expired before a mix of moves, address and city changes,
+     * renames, inserts and deletes, so each change retracts the old values from its own
+     * before-image: a customer moving away from an address whose state is gone, a delete of a row
+     * the job no longer remembers. The dimension still equals the source join: no phantom row at an
+     * old address, no stale value.
+     */
+    @Test
+    @Order(12)
+    void changesAfterTheirRowsStateExpiredLeaveNoPhantomOrStaleRow() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Thread.sleep(STATE_TTL.multipliedBy(2).toMillis());
+            for (Kind kind :
+                    List.of(
+                            Kind.MOVE_ADDRESS,
+                            Kind.SHARED_ADDRESS_CHANGE,
+                            Kind.DELETE_CUSTOMER,
+                            Kind.CITY_RENAME,
+                            Kind.UPDATE_NAME,
+                            Kind.INSERT_CUSTOMER)) {
+                changes.apply(kind);
+            }
+        }
 
         awaitDimensionEqualsSourceJoin();
     }

@@ -21,15 +21,14 @@ class CustomerDimensionPostgresITCase extends CustomerDimensionContract {
 
     /**
      * Not the defaults, so that both sources together also cover them: two parallel join and writer
-     * instances (a customer's rows reach the writer through repartitioned joins), and per-row state
-     * that expires within seconds, so changes after the first phase find no state and must be
-     * normalized from their own before-images.
+     * instances (a customer's rows reach the writer through repartitioned joins), and e-mails
+     * stored as keyed hashes. (Per-row state expires within seconds on both sources: see {@link
+     * CustomerDimensionContract#STATE_TTL}.)
      */
     @Override
     protected Map<String, String> extraSettings() {
         return Map.of(
                 "job.parallelism", "2",
-                "customer.state-ttl", "2 s",
                 "customer.email-mode", "hashed",
                 "customer.email-hash-key", EMAIL_KEY);
     }

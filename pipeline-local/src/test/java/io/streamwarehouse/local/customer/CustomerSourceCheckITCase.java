@@ -128,6 +128,56 @@ class CustomerSourceCheckITCase {
     }
 
     /**
+     * A table whose updates carry no old row (REPLICA IDENTITY DEFAULT) stops the job before
+     * submission with the statement that fixes it: the job's per-row state expires, and then only
+     * the old row in the log tells it which values to retract.
+     */
+    @Test
+    void postgresTableWithoutFullReplicaIdentityIsRejected() throws Exception {
+        String database = POSTGRES.newDatabase("sakila");
+        String role = "cdc_identity_p";
+        try (Connection c = POSTGRES.service().openConnection(database);
+                Statement st = c.createStatement()) {
+            SourceSchema.createTables(c, SourceDialect.POSTGRES);
+            SourceSchema.createCdcUser(c, SourceDialect.POSTGRES, role, PASSWORD);
+            st.execute("ALTER TABLE address REPLICA IDENTITY DEFAULT");
+        }
+        PipelineConfig config =
+                PipelineConfig.of(
+                        Map.of(
+                                "source.type",
+                                "postgres",
+                                "source.hostname",
+                                POSTGRES.service().host(),
+                                "source.port",
+                                String.valueOf(POSTGRES.service().port()),
+                                "source.database",
+                                database,
+                                "source.username",
+                                role,
+                                "source.password",
+                                PASSWORD));
+        CustomerDimensionJob job = new CustomerDimensionJob();
+
+        assertThatThrownBy(() -> job.preflight(config))
+                .isInstanceOfSatisfying(
+                        SourceNotReadyException.class,
+                        e ->
+                                assertThat(e.problems())
+                                        .filteredOn(SourceCheck.Problem::fatal)
+                                        .extracting(SourceCheck.Problem::setting)
+                                        .containsExactly("replica_identity.address"))
+                .hasMessageContaining("table address has REPLICA IDENTITY DEFAULT")
+                .hasMessageContaining("run ALTER TABLE public.address REPLICA IDENTITY FULL");
+
+        try (Connection c = POSTGRES.service().openConnection(database);
+                Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE address REPLICA IDENTITY FULL");
+        }
+        job.preflight(config);
+    }
+
+    /**
      * A PostgreSQL server sized for exactly the slots it has, one of them the job's own: a
      * restarted job reuses its slot, so the check must let it start, and stop only a job that would
      * need one more slot.
