@@ -1,4 +1,4 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.samples.customer;
 
 import java.util.List;
 
