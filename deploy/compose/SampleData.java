@@ -1,6 +1,6 @@
-import io.streamwarehouse.customer.SakilaSampleData;
+import io.streamwarehouse.samples.customer.SakilaSampleData;
 import io.streamwarehouse.customer.SourceDialect;
-import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

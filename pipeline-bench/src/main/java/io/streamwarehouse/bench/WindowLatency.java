@@ -7,7 +7,7 @@ import io.streamwarehouse.local.flink.LocalCluster;
 import io.streamwarehouse.local.services.KafkaService;
 import io.streamwarehouse.local.services.PostgresService;
 import io.streamwarehouse.turnstile.TurnstileReading;
-import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.nio.charset.StandardCharsets;

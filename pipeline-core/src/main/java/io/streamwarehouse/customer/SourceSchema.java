@@ -242,7 +242,8 @@ public final class SourceSchema {
         }
     }
 
-    static String queryString(Connection connection, String sql) throws SQLException {
+    /** The first column of the first row {@code sql} returns, as a string. */
+    public static String queryString(Connection connection, String sql) throws SQLException {
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) {

@@ -19,28 +19,28 @@ import java.util.TreeMap;
  * JDBC side of the source helpers (batching, transactions, statements, parameters) is checked
  * without a database server.
  */
-final class FakeJdbc {
+public final class FakeJdbc {
 
     /** One statement execution: its SQL and, for prepared statements, the bound parameters. */
-    record Execution(String sql, List<Object> params, boolean batched) {}
+    public record Execution(String sql, List<Object> params, boolean batched) {}
 
-    final List<Execution> executions = new ArrayList<>();
-    final Map<String, List<Object[]>> answers = new LinkedHashMap<>();
-    int executeBatchCalls;
-    int commits;
-    int rollbacks;
-    int nextGeneratedKey = 1000;
-    boolean autoCommit = true;
-    String catalog = "sakila_test";
-    int updateCount = 1;
+    public final List<Execution> executions = new ArrayList<>();
+    public final Map<String, List<Object[]>> answers = new LinkedHashMap<>();
+    public int executeBatchCalls;
+    public int commits;
+    public int rollbacks;
+    public int nextGeneratedKey = 1000;
+    public boolean autoCommit = true;
+    public String catalog = "sakila_test";
+    public int updateCount = 1;
 
     /** Rows returned by any query whose SQL contains {@code sqlFragment}. */
-    FakeJdbc answer(String sqlFragment, Object[]... rows) {
+    public FakeJdbc answer(String sqlFragment, Object[]... rows) {
         answers.put(sqlFragment, new ArrayList<>(Arrays.asList(rows)));
         return this;
     }
 
-    List<String> sql() {
+    public List<String> sql() {
         List<String> out = new ArrayList<>();
         for (Execution e : executions) {
             out.add(e.sql());
@@ -48,7 +48,7 @@ final class FakeJdbc {
         return out;
     }
 
-    List<Execution> executionsOf(String sqlFragment) {
+    public List<Execution> executionsOf(String sqlFragment) {
         List<Execution> out = new ArrayList<>();
         for (Execution e : executions) {
             if (e.sql().contains(sqlFragment)) {
@@ -58,7 +58,7 @@ final class FakeJdbc {
         return out;
     }
 
-    Connection connection() {
+    public Connection connection() {
         return proxy(
                 Connection.class,
                 (p, m, args) -> {

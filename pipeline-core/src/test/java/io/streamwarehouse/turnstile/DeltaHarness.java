@@ -21,23 +21,24 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * A {@link CounterDeltaFunction} in Flink's keyed operator test harness, fed with MTA-format lines,
  * with the operator's metrics captured so tests can read the counters.
  */
-final class DeltaHarness implements AutoCloseable {
-    static final String TOPIC = "mta-turnstile";
+public final class DeltaHarness implements AutoCloseable {
+    public static final String TOPIC = "mta-turnstile";
 
     private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
     private final MockEnvironment environment;
-    final KeyedOneInputStreamOperatorTestHarness<TurnstileKey, TurnstileReading, TurnstileDelta>
+    public final KeyedOneInputStreamOperatorTestHarness<
+                    TurnstileKey, TurnstileReading, TurnstileDelta>
             harness;
     private final TurnstileParser parser =
             TurnstileParser.forFormat(
                     "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
     private long nextOffset;
 
-    DeltaHarness(CounterRules rules) throws Exception {
+    public DeltaHarness(CounterRules rules) throws Exception {
         this(rules, null);
     }
 
-    DeltaHarness(CounterRules rules, OperatorSubtaskState restoreFrom) throws Exception {
+    public DeltaHarness(CounterRules rules, OperatorSubtaskState restoreFrom) throws Exception {
         environment =
                 MockEnvironment.builder()
                         .setMetricGroup(
@@ -62,17 +63,17 @@ final class DeltaHarness implements AutoCloseable {
     }
 
     /** Parses an MTA line (real rows from the weekly files) and feeds it as the next record. */
-    TurnstileReading send(String mtaLine) throws Exception {
+    public TurnstileReading send(String mtaLine) throws Exception {
         TurnstileReading reading = reading(mtaLine, nextOffset++);
         send(reading);
         return reading;
     }
 
-    void send(TurnstileReading reading) throws Exception {
+    public void send(TurnstileReading reading) throws Exception {
         harness.processElement(new StreamRecord<>(reading, reading.eventTimeMillis()));
     }
 
-    TurnstileReading reading(String mtaLine, long offset) {
+    public TurnstileReading reading(String mtaLine, long offset) {
         ParseResult result =
                 parser.parse(TOPIC, 0, offset, mtaLine.getBytes(StandardCharsets.UTF_8));
         if (!result.isOk()) {
@@ -81,28 +82,28 @@ final class DeltaHarness implements AutoCloseable {
         return result.reading();
     }
 
-    void watermark(String isoLocalTime) throws Exception {
+    public void watermark(String isoLocalTime) throws Exception {
         harness.processWatermark(TurnstileTime.toEpochMillis(LocalDateTime.parse(isoLocalTime)));
     }
 
-    List<TurnstileDelta> deltas() {
+    public List<TurnstileDelta> deltas() {
         return harness.extractOutputValues();
     }
 
-    List<CounterAnomaly> anomalies() {
+    public List<CounterAnomaly> anomalies() {
         return values(harness.getSideOutput(CounterDeltaFunction.ANOMALIES));
     }
 
-    List<Reject> late() {
+    public List<Reject> late() {
         return values(harness.getSideOutput(CounterDeltaFunction.LATE));
     }
 
-    long metric(String name) {
+    public long metric(String name) {
         Counter counter = (Counter) metrics.get(name);
         return counter == null ? 0 : counter.getCount();
     }
 
-    int stateEntries() {
+    public int stateEntries() {
         return harness.numKeyedStateEntries();
     }
 

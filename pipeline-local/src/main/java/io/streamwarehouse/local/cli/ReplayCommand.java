@@ -4,7 +4,7 @@ import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.local.replay.TopicPublisher;
 import io.streamwarehouse.local.replay.WeeklyFiles;
-import io.streamwarehouse.turnstile.ProducerMessageGenerator;
+import io.streamwarehouse.samples.turnstile.ProducerMessageGenerator;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -12,7 +12,7 @@ import io.streamwarehouse.local.sandbox.SampleWarehouse;
 import io.streamwarehouse.local.sandbox.SimulatedChanges;
 import io.streamwarehouse.local.sandbox.WarehouseProgress;
 import io.streamwarehouse.local.services.LocalServices;
-import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.io.PrintStream;
 import java.nio.file.Files;

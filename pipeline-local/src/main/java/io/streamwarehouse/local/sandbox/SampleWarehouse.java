@@ -1,10 +1,10 @@
 package io.streamwarehouse.local.sandbox;
 
-import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
 import io.streamwarehouse.local.services.LocalServices;
 import io.streamwarehouse.local.services.Passwords;
+import io.streamwarehouse.samples.customer.SakilaSampleData;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.sql.Connection;

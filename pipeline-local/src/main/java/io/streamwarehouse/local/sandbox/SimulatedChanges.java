@@ -2,8 +2,8 @@ package io.streamwarehouse.local.sandbox;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.customer.ChangeSimulator;
 import io.streamwarehouse.customer.SourceConnection;
+import io.streamwarehouse.samples.customer.ChangeSimulator;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;

@@ -3,12 +3,12 @@ package io.streamwarehouse.local.customer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamwarehouse.customer.ChangeSimulator.Kind;
-import io.streamwarehouse.customer.ChangeSimulator.SimulatedChange;
-import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.local.customer.DimensionRows.DimRow;
 import io.streamwarehouse.local.services.PostgresExtension;
+import io.streamwarehouse.samples.customer.ChangeSimulator.Kind;
+import io.streamwarehouse.samples.customer.ChangeSimulator.SimulatedChange;
+import io.streamwarehouse.samples.customer.SakilaSampleData;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

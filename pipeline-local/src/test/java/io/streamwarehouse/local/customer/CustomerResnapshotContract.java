@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.customer.ChangeSimulator.Kind;
 import io.streamwarehouse.local.cli.CliProcess;
 import io.streamwarehouse.local.customer.DimensionRows.DimRow;
 import io.streamwarehouse.local.services.PostgresExtension;
+import io.streamwarehouse.samples.customer.ChangeSimulator.Kind;
 import io.streamwarehouse.warehouse.SnapshotSweep;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -2,11 +2,11 @@ package io.streamwarehouse.local.customer;
 
 import static org.awaitility.Awaitility.await;
 
-import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.customer.SourceSchema;
 import io.streamwarehouse.local.services.MariaDbExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
+import io.streamwarehouse.samples.customer.SakilaSampleData;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
 package io.streamwarehouse.local.customer;
 
-import io.streamwarehouse.customer.ChangeSimulator;
-import io.streamwarehouse.customer.ChangeSimulator.Kind;
-import io.streamwarehouse.customer.ChangeSimulator.SimulatedChange;
 import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.samples.customer.ChangeSimulator;
+import io.streamwarehouse.samples.customer.ChangeSimulator.Kind;
+import io.streamwarehouse.samples.customer.ChangeSimulator.SimulatedChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

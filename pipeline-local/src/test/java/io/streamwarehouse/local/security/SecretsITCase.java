@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamwarehouse.customer.SakilaSampleData;
 import io.streamwarehouse.local.cli.CliProcess;
 import io.streamwarehouse.local.sandbox.SandboxProgress;
+import io.streamwarehouse.samples.customer.SakilaSampleData;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,8 +2,8 @@ package io.streamwarehouse.local.turnstile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import io.streamwarehouse.turnstile.TurnstileReading;
-import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;

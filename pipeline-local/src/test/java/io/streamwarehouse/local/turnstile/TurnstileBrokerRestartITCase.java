@@ -7,7 +7,7 @@ import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.local.services.KafkaService;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
-import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.nio.file.Path;

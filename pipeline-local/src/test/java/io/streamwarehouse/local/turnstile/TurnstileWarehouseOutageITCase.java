@@ -7,7 +7,7 @@ import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
-import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -10,7 +10,7 @@ import io.streamwarehouse.local.replay.WeeklyFiles.Line;
 import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
-import io.streamwarehouse.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

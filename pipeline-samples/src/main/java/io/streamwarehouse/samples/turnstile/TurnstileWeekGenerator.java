@@ -1,6 +1,8 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.samples.turnstile;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamwarehouse.turnstile.TurnstileReading;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,6 +53,11 @@ public final class TurnstileWeekGenerator {
 
     static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MM/dd/uuuu");
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    /**
+     * Writes only: the JSON parser's factory in pipeline-core differs from it in a read feature.
+     */
+    private static final JsonFactory JSON = new JsonFactory();
 
     private static final Duration FOUR_HOURS = Duration.ofHours(4);
     private static final Comparator<TurnstileReading> FILE_ORDER =
@@ -289,7 +296,7 @@ public final class TurnstileWeekGenerator {
     /** One reading as a {@code json}-format record. */
     public static String jsonObject(TurnstileReading r) {
         StringWriter out = new StringWriter();
-        try (JsonGenerator json = JsonReadingParser.FACTORY.createGenerator(out)) {
+        try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("ca", r.ca);
             json.writeStringField("unit", r.unit);

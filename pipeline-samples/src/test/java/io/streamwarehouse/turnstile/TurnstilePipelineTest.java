@@ -3,6 +3,7 @@ package io.streamwarehouse.turnstile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;

@@ -1,7 +1,9 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.samples.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwarehouse.customer.FakeJdbc;
+import io.streamwarehouse.customer.SourceDialect;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.HashSet;

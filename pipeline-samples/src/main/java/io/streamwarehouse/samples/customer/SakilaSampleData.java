@@ -1,5 +1,7 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.samples.customer;
 
+import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.SourceSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,10 +1,12 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.samples.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamwarehouse.customer.ChangeSimulator.Kind;
-import io.streamwarehouse.customer.ChangeSimulator.SimulatedChange;
+import io.streamwarehouse.customer.FakeJdbc;
+import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.samples.customer.ChangeSimulator.Kind;
+import io.streamwarehouse.samples.customer.ChangeSimulator.SimulatedChange;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,9 +1,18 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.samples.turnstile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.turnstile.CounterDeltaFunction;
+import io.streamwarehouse.turnstile.CounterMode;
+import io.streamwarehouse.turnstile.CounterRules;
+import io.streamwarehouse.turnstile.DeltaHarness;
+import io.streamwarehouse.turnstile.ParseResult;
+import io.streamwarehouse.turnstile.TurnstileDelta;
+import io.streamwarehouse.turnstile.TurnstileKey;
+import io.streamwarehouse.turnstile.TurnstileParser;
+import io.streamwarehouse.turnstile.TurnstileReading;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

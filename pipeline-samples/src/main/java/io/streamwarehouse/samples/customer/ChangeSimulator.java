@@ -1,5 +1,6 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.samples.customer;
 
+import io.streamwarehouse.customer.SourceDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
