@@ -50,6 +50,11 @@ public final class CustomerTopology {
                             .uid(CUSTOMER_NORMALIZE.uid + "-filter-" + table.tableName())
                             // short: part of the source chain's name (see OperatorIds)
                             .name(table.tableName())
+                            // in the source's chain: a row's changes must reach its normalizer
+                            // through one channel, in log order; a filter of another parallelism
+                            // would deal them round-robin to two channels, and a later change
+                            // overtaking an earlier one drops the earlier as a replay
+                            .setParallelism(changes.getParallelism())
                             .keyBy(CustomerChange.keySelector())
                             .process(new ChangeNormalizer(table, retention), table.rowType())
                             .uid(CUSTOMER_NORMALIZE.uid + "-" + table.tableName())

@@ -336,6 +336,30 @@ abstract class CustomerDimensionContract {
         awaitDimensionEqualsSourceJoin();
     }
 
+    /**
+     * The dimension follows commit order, not the order in which changes were made: a customer's
+     * move, made first and committed last, wins over a change of the address it left, made later
+     * and committed first. (The join first meets the address change while the customer still lives
+     * there, and that row carries the newer change.)
+     */
+    @Test
+    @Order(14)
+    void theLaterCommitWinsWhateverOrderTheChangesWereMadeIn() throws Exception {
+        int customer = changes.liveCustomers().get(7);
+        int moved = changes.moveWhileTheOldAddressChangesAndCommitsFirst(customer);
+
+        awaitDimensionEqualsSourceJoin();
+        try (Connection w = job.openWarehouse()) {
+            assertThat(
+                            WarehouseChecks.count(
+                                    w,
+                                    "SELECT address_id FROM warehouse.dim_customer"
+                                            + " WHERE customer_id = "
+                                            + customer))
+                    .isEqualTo(moved);
+        }
+    }
+
     /** Stops the source's database server as a crash would, keeping its data and port. */
     protected abstract void stopSource();
 

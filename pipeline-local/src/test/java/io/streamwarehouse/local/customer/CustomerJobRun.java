@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.executiongraph.ErrorInfo;
 
 /**
@@ -45,6 +46,7 @@ final class CustomerJobRun implements AutoCloseable {
     private final Path checkpoints;
     private final LocalCluster cluster;
     private JobID jobId;
+    private int killedTaskManagers;
 
     private CustomerJobRun(
             PipelineConfig config,
@@ -148,6 +150,34 @@ final class CustomerJobRun implements AutoCloseable {
 
     JobStatus status() throws Exception {
         return cluster.status(jobId);
+    }
+
+    /**
+     * Kills the task manager that runs the job and starts another in its place; Flink restarts the
+     * job from its latest checkpoint.
+     */
+    void killTaskManager() throws Exception {
+        // the mini cluster numbers task managers by start, and a killed one keeps its number
+        cluster.miniCluster().terminateTaskManager(killedTaskManagers++).get();
+        cluster.miniCluster().startTaskManager();
+    }
+
+    /** Waits until the job runs and has completed a checkpoint more than it had when called. */
+    void awaitNextCheckpoint() throws Exception {
+        long target = completedCheckpoints() + 1;
+        await("a checkpoint of job " + jobId)
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> status() == JobStatus.RUNNING && completedCheckpoints() >= target);
+    }
+
+    private long completedCheckpoints() throws Exception {
+        CheckpointStatsSnapshot stats =
+                cluster.miniCluster()
+                        .getArchivedExecutionGraph(jobId)
+                        .get()
+                        .getCheckpointStatsSnapshot();
+        return stats == null ? 0 : stats.getCounts().getNumberOfCompletedCheckpoints();
     }
 
     /** The job's latest failure, if a task failed since it was submitted. */

@@ -214,7 +214,57 @@ final class SourceChanges implements AutoCloseable {
         log.add("one transaction: district, active of " + customers + ", e-mail cleared");
     }
 
+    /**
+     * Two concurrent transactions on one dimension row, committed in the opposite order of their
+     * changes: the first to start moves {@code customerId} to another address; the second changes
+     * the phone of the address the customer is leaving, and commits first; the first commits last.
+     * In change order the old address changed last; in commit order the customer has moved.
+     *
+     * @return the address the customer moved to
+     */
+    int moveWhileTheOldAddressChangesAndCommitsFirst(int customerId) throws SQLException {
+        int oldAddress =
+                queryInts("SELECT address_id FROM customer WHERE customer_id = ?", customerId)
+                        .get(0);
+        int newAddress =
+                queryInts("SELECT min(address_id) FROM address WHERE address_id <> ?", oldAddress)
+                        .get(0);
+        try (Connection first = source.openAdmin();
+                Connection second = source.openAdmin()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            update(
+                    first,
+                    "UPDATE customer SET address_id = ? WHERE customer_id = ?",
+                    newAddress,
+                    customerId);
+            update(
+                    second,
+                    "UPDATE address SET phone = ? WHERE address_id = ?",
+                    String.valueOf(System.nanoTime() % 1_000_000_000_000L),
+                    oldAddress);
+            second.commit();
+            first.commit();
+        }
+        count("customer", "u");
+        count("address", "u");
+        touched.add(customerId);
+        log.add(
+                "move customer "
+                        + customerId
+                        + " to address "
+                        + newAddress
+                        + ", committed after a change of its old address "
+                        + oldAddress);
+        return newAddress;
+    }
+
     private int update(String sql, Object... params) throws SQLException {
+        return update(connection, sql, params);
+    }
+
+    private static int update(Connection connection, String sql, Object... params)
+            throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
