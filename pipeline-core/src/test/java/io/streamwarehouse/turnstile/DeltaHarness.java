@@ -1,6 +1,5 @@
 package io.streamwarehouse.turnstile;
 
-import io.streamwarehouse.config.PipelineOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ public final class DeltaHarness implements AutoCloseable {
             harness;
     private final TurnstileParser parser =
             TurnstileParser.forFormat(
-                    "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
+                    "mta-csv", TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
     private long nextOffset;
 
     public DeltaHarness(CounterRules rules) throws Exception {

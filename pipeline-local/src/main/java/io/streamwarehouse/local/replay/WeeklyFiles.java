@@ -1,7 +1,7 @@
 package io.streamwarehouse.local.replay;
 
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.turnstile.ParseResult;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import io.streamwarehouse.turnstile.TurnstileParser;
 import io.streamwarehouse.turnstile.TurnstileReading;
 import java.io.BufferedInputStream;
@@ -56,7 +56,7 @@ public final class WeeklyFiles {
     public static List<Line> read(List<Path> files) throws IOException {
         TurnstileParser parser =
                 TurnstileParser.forFormat(
-                        "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
+                        "mta-csv", TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
         List<Line> good = new ArrayList<>();
         List<Line> bad = new ArrayList<>();
         for (Path file : files) {

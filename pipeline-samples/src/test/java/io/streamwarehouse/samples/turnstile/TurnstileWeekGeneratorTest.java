@@ -3,7 +3,6 @@ package io.streamwarehouse.samples.turnstile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.turnstile.CounterDeltaFunction;
 import io.streamwarehouse.turnstile.CounterMode;
 import io.streamwarehouse.turnstile.CounterRules;
@@ -11,6 +10,7 @@ import io.streamwarehouse.turnstile.DeltaHarness;
 import io.streamwarehouse.turnstile.ParseResult;
 import io.streamwarehouse.turnstile.TurnstileDelta;
 import io.streamwarehouse.turnstile.TurnstileKey;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import io.streamwarehouse.turnstile.TurnstileParser;
 import io.streamwarehouse.turnstile.TurnstileReading;
 import java.io.BufferedReader;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TurnstileWeekGeneratorTest {
     private static final TurnstileParser MTA =
             TurnstileParser.forFormat(
-                    "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
+                    "mta-csv", TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
 
     private static List<TurnstileReading> parseAll(TurnstileParser parser, List<String> lines) {
         List<TurnstileReading> readings = new ArrayList<>();
