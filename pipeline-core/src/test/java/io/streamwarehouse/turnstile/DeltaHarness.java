@@ -30,7 +30,8 @@ public final class DeltaHarness implements AutoCloseable {
             harness;
     private final TurnstileParser parser =
             TurnstileParser.forFormat(
-                    "mta-csv", TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
+                    RecordFormat.MTA_CSV,
+                    TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
     private long nextOffset;
 
     public DeltaHarness(CounterRules rules) throws Exception {

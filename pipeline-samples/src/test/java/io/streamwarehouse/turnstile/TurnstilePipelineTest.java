@@ -41,7 +41,7 @@ class TurnstilePipelineTest {
     private static final Duration LATENESS = Duration.ofHours(2);
 
     private static List<TurnstileReading> week() {
-        TurnstileParser parser = TurnstileParser.forFormat("mta-csv", 4096);
+        TurnstileParser parser = TurnstileParser.forFormat(RecordFormat.MTA_CSV, 4096);
         List<String> lines = new TurnstileWeekGenerator(21).lines();
         List<TurnstileReading> readings = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -1,6 +1,7 @@
 package io.streamwarehouse.local.replay;
 
 import io.streamwarehouse.turnstile.ParseResult;
+import io.streamwarehouse.turnstile.RecordFormat;
 import io.streamwarehouse.turnstile.TurnstileOptions;
 import io.streamwarehouse.turnstile.TurnstileParser;
 import io.streamwarehouse.turnstile.TurnstileReading;
@@ -56,7 +57,8 @@ public final class WeeklyFiles {
     public static List<Line> read(List<Path> files) throws IOException {
         TurnstileParser parser =
                 TurnstileParser.forFormat(
-                        "mta-csv", TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
+                        RecordFormat.MTA_CSV,
+                        TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
         List<Line> good = new ArrayList<>();
         List<Line> bad = new ArrayList<>();
         for (Path file : files) {
