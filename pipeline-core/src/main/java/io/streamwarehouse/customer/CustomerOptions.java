@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.streamwarehouse.config.OptionGroup;
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.customer.source.SourceDialect;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.streamwarehouse.warehouse;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.customer.CustomerOptions;
-import io.streamwarehouse.customer.SourceConnection;
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.source.SourceConnection;
+import io.streamwarehouse.customer.source.SourceDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamwarehouse.customer.CustomerOptions;
 import io.streamwarehouse.customer.EmailPolicy;
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.source.SourceDialect;
 import io.streamwarehouse.turnstile.RecordFormat;
 import io.streamwarehouse.turnstile.TurnstileOptions;
 import java.nio.file.Files;

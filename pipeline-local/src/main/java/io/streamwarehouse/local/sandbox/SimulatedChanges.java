@@ -2,7 +2,7 @@ package io.streamwarehouse.local.sandbox;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.customer.CustomerOptions;
-import io.streamwarehouse.customer.SourceConnection;
+import io.streamwarehouse.customer.source.SourceConnection;
 import io.streamwarehouse.samples.customer.ChangeSimulator;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,7 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.customer.source;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.customer.CustomerOptions;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
