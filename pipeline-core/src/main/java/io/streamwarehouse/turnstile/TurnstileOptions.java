@@ -3,6 +3,7 @@ package io.streamwarehouse.turnstile;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.streamwarehouse.config.OptionGroup;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;

@@ -8,6 +8,9 @@ import static io.streamwarehouse.config.OperatorIds.TURNSTILE_WINDOW_ROWS;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PlannerUids;
+import io.streamwarehouse.turnstile.parse.ParseReadings;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.ReadingDeserializer;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;

@@ -1,5 +1,8 @@
 package io.streamwarehouse.turnstile;
 
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
+import io.streamwarehouse.turnstile.parse.TurnstileParser;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;

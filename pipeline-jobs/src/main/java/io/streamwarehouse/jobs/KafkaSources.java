@@ -1,9 +1,9 @@
 package io.streamwarehouse.jobs;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.turnstile.ParseResult;
-import io.streamwarehouse.turnstile.ReadingDeserializer;
 import io.streamwarehouse.turnstile.TurnstileOptions;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.ReadingDeserializer;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
+import io.streamwarehouse.turnstile.parse.TurnstileParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;

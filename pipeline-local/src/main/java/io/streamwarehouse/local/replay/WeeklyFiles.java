@@ -1,10 +1,10 @@
 package io.streamwarehouse.local.replay;
 
-import io.streamwarehouse.turnstile.ParseResult;
-import io.streamwarehouse.turnstile.RecordFormat;
 import io.streamwarehouse.turnstile.TurnstileOptions;
-import io.streamwarehouse.turnstile.TurnstileParser;
 import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
+import io.streamwarehouse.turnstile.parse.TurnstileParser;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import java.io.Serializable;
 

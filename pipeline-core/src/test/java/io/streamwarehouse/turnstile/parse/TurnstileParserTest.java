@@ -1,8 +1,13 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamwarehouse.turnstile.Reject;
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileKey;
+import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.TurnstileTime;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.Arrays;

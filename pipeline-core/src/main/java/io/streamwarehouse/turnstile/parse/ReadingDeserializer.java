@@ -1,6 +1,10 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.turnstile.Reject;
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileOptions;
+import io.streamwarehouse.turnstile.TurnstileTime;
 import java.util.Arrays;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

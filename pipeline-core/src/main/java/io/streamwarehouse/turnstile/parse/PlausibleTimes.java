@@ -1,6 +1,11 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.turnstile.Reject;
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileOptions;
+import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.TurnstileTime;
 import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
