@@ -28,8 +28,9 @@ public interface OptionGroup {
 
     /**
      * String options that reach SQL or the CDC connectors' table filters, which are regular
-     * expressions: the pattern a value must match, so it can neither inject SQL nor widen what a
-     * job reads.
+     * expressions: the pattern a value must match, only plain identifiers, so a value can neither
+     * inject SQL nor widen what a job reads (a {@code .*} in a database name would capture every
+     * database).
      */
     default Map<ConfigOption<String>, Pattern> identifiers() {
         return Map.of();

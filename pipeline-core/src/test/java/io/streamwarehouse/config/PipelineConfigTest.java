@@ -119,6 +119,10 @@ class PipelineConfigTest {
                 PipelineConfig.of(Map.of("source.password", "hunter2", "warehouse.password", "pw"));
         assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("=pw");
         assertThat(config.describe()).containsEntry("source.password", "***");
+        assertThat(PipelineOptions.secretKeys())
+                .as("each group declares its secrets")
+                .containsExactlyInAnyOrder(
+                        "source.password", "warehouse.password", "customer.email-hash-key");
     }
 
     @Test
