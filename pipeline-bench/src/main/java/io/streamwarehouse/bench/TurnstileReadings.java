@@ -1,7 +1,7 @@
 package io.streamwarehouse.bench;
 
-import io.streamwarehouse.turnstile.TurnstileReading;
 import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.turnstile.TurnstileReading;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

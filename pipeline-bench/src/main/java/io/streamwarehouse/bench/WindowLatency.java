@@ -1,13 +1,13 @@
 package io.streamwarehouse.bench;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
 import io.streamwarehouse.local.services.KafkaService;
 import io.streamwarehouse.local.services.PostgresService;
-import io.streamwarehouse.turnstile.TurnstileReading;
 import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.turnstile.TurnstileOptions;
+import io.streamwarehouse.turnstile.TurnstileReading;
 import io.streamwarehouse.warehouse.Migrations;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +101,7 @@ final class WindowLatency {
                                     turnstiles,
                                     latencies.size(),
                                     partitions,
-                                    config.get(PipelineOptions.TURNSTILE_OUT_OF_ORDERNESS),
+                                    config.get(TurnstileOptions.TURNSTILE_OUT_OF_ORDERNESS),
                                     settings,
                                     POLL.toMillis()));
                 }
@@ -111,7 +111,7 @@ final class WindowLatency {
 
     private List<Long> measure(String bootstrap, String topic, PipelineConfig config)
             throws Exception {
-        long lagHours = config.get(PipelineOptions.TURNSTILE_OUT_OF_ORDERNESS).toHours();
+        long lagHours = config.get(TurnstileOptions.TURNSTILE_OUT_OF_ORDERNESS).toHours();
         // far enough in the past that the last round is not ahead of the wall clock
         LocalDateTime first = LocalDate.now().minusDays(rounds / 24 + 10).atStartOfDay();
         Map<LocalDateTime, Long> windowClosed = new HashMap<>();

@@ -5,8 +5,9 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.HtmlFormatter;
 
 /**
- * The configuration reference as a Markdown table, generated from {@link PipelineOptions} so the
- * README cannot drift from the code (a test compares the two).
+ * The configuration reference as a Markdown table, generated from {@link PipelineOptions#all()}
+ * (every {@link OptionGroup}, in the order of {@link PipelineOptions#SECTIONS}) so the README
+ * cannot drift from the code (a test compares the two).
  */
 public final class OptionsTable {
     private OptionsTable() {}
@@ -58,7 +59,7 @@ public final class OptionsTable {
         if (!option.hasDefaultValue()) {
             return "(none)";
         }
-        if (PipelineOptions.SECRET_KEYS.contains(option.key())) {
+        if (PipelineOptions.secretKeys().contains(option.key())) {
             return "(empty)";
         }
         Object value = option.defaultValue();

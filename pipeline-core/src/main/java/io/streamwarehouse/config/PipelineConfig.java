@@ -1,6 +1,5 @@
 package io.streamwarehouse.config;
 
-import io.streamwarehouse.customer.SourceDialect;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -13,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -144,30 +142,24 @@ public final class PipelineConfig implements Serializable {
     }
 
     /**
-     * Names from the configuration that reach SQL or the CDC connectors' table filters, which are
-     * regular expressions: only plain identifiers, so a value can neither inject SQL nor widen what
-     * the job reads (a {@code .*} in a database name would capture every database).
+     * Names that reach SQL or the CDC connectors' table filters: see {@link
+     * OptionGroup#identifiers()}.
      */
-    private static final Map<ConfigOption<String>, Pattern> IDENTIFIERS =
-            Map.of(
-                    PipelineOptions.SOURCE_DATABASE, Pattern.compile("[A-Za-z0-9_]{1,64}"),
-                    PipelineOptions.SOURCE_SCHEMA, Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}"),
-                    PipelineOptions.SOURCE_SLOT_NAME, Pattern.compile("[a-z0-9_]{1,63}"));
-
     private void validateIdentifiers(Configuration configuration) {
-        IDENTIFIERS.forEach(
-                (option, pattern) -> {
-                    String value = configuration.get(option);
-                    if (!pattern.matcher(value).matches()) {
-                        throw new ConfigException(
-                                "invalid value '"
-                                        + value
-                                        + "' for "
-                                        + option.key()
-                                        + ": a plain name is expected, matching "
-                                        + pattern.pattern());
-                    }
-                });
+        PipelineOptions.allIdentifiers()
+                .forEach(
+                        (option, pattern) -> {
+                            String value = configuration.get(option);
+                            if (!pattern.matcher(value).matches()) {
+                                throw new ConfigException(
+                                        "invalid value '"
+                                                + value
+                                                + "' for "
+                                                + option.key()
+                                                + ": a plain name is expected, matching "
+                                                + pattern.pattern());
+                            }
+                        });
     }
 
     public <T> T get(ConfigOption<T> option) {
@@ -176,14 +168,6 @@ public final class PipelineConfig implements Serializable {
 
     public boolean contains(ConfigOption<?> option) {
         return values.containsKey(option.key());
-    }
-
-    /** The source port, defaulting by source type when not set. */
-    public int sourcePort() {
-        if (contains(PipelineOptions.SOURCE_PORT)) {
-            return get(PipelineOptions.SOURCE_PORT);
-        }
-        return get(PipelineOptions.SOURCE_TYPE) == SourceDialect.MYSQL ? 3306 : 5432;
     }
 
     /** A copy with one more value, later layers' rules applied (validated). */
@@ -209,7 +193,7 @@ public final class PipelineConfig implements Serializable {
     }
 
     private static boolean isSecret(String key) {
-        return PipelineOptions.SECRET_KEYS.contains(key);
+        return PipelineOptions.secretKeys().contains(key);
     }
 
     @Override

@@ -6,7 +6,6 @@ import static io.streamwarehouse.config.OperatorIds.CUSTOMER_NORMALIZE;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_PARSE;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.config.PlannerUids;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -35,14 +34,14 @@ public final class CustomerTopology {
                 cdcEvents
                         .process(
                                 new ParseChanges(
-                                        config.get(PipelineOptions.SOURCE_SCHEMA_CHANGE_BEHAVIOR)))
+                                        config.get(CustomerOptions.SOURCE_SCHEMA_CHANGE_BEHAVIOR)))
                         .uid(CUSTOMER_PARSE.uid)
                         .name(CUSTOMER_PARSE.displayName)
                         // beside the one source reader: the log's order, and one judge of its
                         // column changes
                         .setParallelism(cdcEvents.getParallelism());
 
-        Duration retention = config.get(PipelineOptions.CUSTOMER_STATE_TTL);
+        Duration retention = config.get(CustomerOptions.CUSTOMER_STATE_TTL);
         Map<SourceTable, Table> tables = new EnumMap<>(SourceTable.class);
         for (SourceTable table : SourceTable.values()) {
             DataStream<Row> normalized =
@@ -63,8 +62,8 @@ public final class CustomerTopology {
         }
         EmailPolicy email =
                 EmailPolicy.of(
-                        config.get(PipelineOptions.CUSTOMER_EMAIL_MODE),
-                        config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY));
+                        config.get(CustomerOptions.CUSTOMER_EMAIL_MODE),
+                        config.get(CustomerOptions.CUSTOMER_EMAIL_HASH_KEY));
         Table dimension =
                 CustomerDimension.join(
                         tables.get(SourceTable.CUSTOMER),

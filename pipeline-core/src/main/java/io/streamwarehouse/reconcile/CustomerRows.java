@@ -1,11 +1,11 @@
 package io.streamwarehouse.reconcile;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.CustomerDimension;
+import io.streamwarehouse.customer.CustomerOptions;
 import io.streamwarehouse.customer.EmailPolicy;
-import io.streamwarehouse.customer.SourceConnection;
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.source.SourceConnection;
+import io.streamwarehouse.customer.source.SourceDialect;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -41,7 +41,7 @@ final class CustomerRows {
         String prefix =
                 dialect == SourceDialect.POSTGRES
                         ? '"'
-                                + config.get(PipelineOptions.SOURCE_SCHEMA).replace("\"", "\"\"")
+                                + config.get(CustomerOptions.SOURCE_SCHEMA).replace("\"", "\"\"")
                                 + "\"."
                         : "";
         // pagila keeps the flag in activebool; its integer "active" is legacy
@@ -62,8 +62,8 @@ final class CustomerRows {
                         + "country co ON co.country_id = ci.country_id";
         EmailPolicy email =
                 EmailPolicy.of(
-                        config.get(PipelineOptions.CUSTOMER_EMAIL_MODE),
-                        config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY));
+                        config.get(CustomerOptions.CUSTOMER_EMAIL_MODE),
+                        config.get(CustomerOptions.CUSTOMER_EMAIL_HASH_KEY));
         Map<Integer, Row> rows = new TreeMap<>();
         try (Connection c = SourceConnection.open(config);
                 Statement st = c.createStatement();

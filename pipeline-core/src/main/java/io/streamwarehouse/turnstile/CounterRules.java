@@ -1,7 +1,6 @@
 package io.streamwarehouse.turnstile;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -90,7 +89,7 @@ public final class CounterRules implements Serializable {
      * shorter than the gap. The counter mode follows the format unless it is set.
      */
     public static CounterRules from(PipelineConfig config) {
-        Duration maxGap = config.get(PipelineOptions.TURNSTILE_MAX_GAP);
+        Duration maxGap = config.get(TurnstileOptions.TURNSTILE_MAX_GAP);
         Duration retention =
                 maxGap.compareTo(DEFAULT_BASELINE_RETENTION) > 0
                         ? maxGap
@@ -98,10 +97,10 @@ public final class CounterRules implements Serializable {
         return new CounterRules(
                 counterMode(config),
                 maxGap,
-                config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR),
-                config.get(PipelineOptions.TURNSTILE_ALLOWED_LATENESS),
+                config.get(TurnstileOptions.TURNSTILE_MAX_PER_HOUR),
+                config.get(TurnstileOptions.TURNSTILE_ALLOWED_LATENESS),
                 retention,
-                config.get(PipelineOptions.TURNSTILE_MAX_INTERVAL_COUNT));
+                config.get(TurnstileOptions.TURNSTILE_MAX_INTERVAL_COUNT));
     }
 
     /**
@@ -109,9 +108,9 @@ public final class CounterRules implements Serializable {
      * counts, the weekly files register values.
      */
     public static CounterMode counterMode(PipelineConfig config) {
-        return config.contains(PipelineOptions.TURNSTILE_COUNTER_MODE)
-                ? config.get(PipelineOptions.TURNSTILE_COUNTER_MODE)
-                : config.get(PipelineOptions.TURNSTILE_FORMAT).counterMode();
+        return config.contains(TurnstileOptions.TURNSTILE_COUNTER_MODE)
+                ? config.get(TurnstileOptions.TURNSTILE_COUNTER_MODE)
+                : config.get(TurnstileOptions.TURNSTILE_FORMAT).counterMode();
     }
 
     public CounterRules withMode(CounterMode mode) {

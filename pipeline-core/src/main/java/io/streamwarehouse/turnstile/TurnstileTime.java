@@ -1,5 +1,6 @@
 package io.streamwarehouse.turnstile;
 
+import io.streamwarehouse.turnstile.parse.ParseResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;

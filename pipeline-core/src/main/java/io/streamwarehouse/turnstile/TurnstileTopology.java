@@ -7,8 +7,10 @@ import static io.streamwarehouse.config.OperatorIds.TURNSTILE_PARSE;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_WINDOW_ROWS;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.config.PlannerUids;
+import io.streamwarehouse.turnstile.parse.ParseReadings;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.ReadingDeserializer;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -65,11 +67,11 @@ public final class TurnstileTopology {
                             .uid(TURNSTILE_LATE.uid);
         }
 
-        Duration size = config.get(PipelineOptions.TURNSTILE_WINDOW);
+        Duration size = config.get(TurnstileOptions.TURNSTILE_WINDOW);
         TurnstileWindows windows =
-                config.contains(PipelineOptions.TURNSTILE_HOP_SLIDE)
+                config.contains(TurnstileOptions.TURNSTILE_HOP_SLIDE)
                         ? TurnstileWindows.hopping(
-                                tableEnv, size, config.get(PipelineOptions.TURNSTILE_HOP_SLIDE))
+                                tableEnv, size, config.get(TurnstileOptions.TURNSTILE_HOP_SLIDE))
                         : TurnstileWindows.tumbling(tableEnv, size);
         Table deltaTable = TurnstileWindows.deltaTable(tableEnv, windowInput);
         DataStream<Row> perTurnstile =

@@ -25,8 +25,6 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
  * depending on the session time zone.
  */
 public final class TurnstileWindows {
-    public static final Duration DEFAULT_SIZE = Duration.ofHours(1);
-
     /** Columns of {@link #deltaTable}, in order. */
     public static final String DELTA_COLUMNS =
             "ca, unit, scp, station, linename, division, reading_date, description, delta_time,"
@@ -48,7 +46,7 @@ public final class TurnstileWindows {
         }
     }
 
-    /** Back-to-back windows of {@code size} (config {@code turnstile.window}, default 1 h). */
+    /** Back-to-back windows of {@code size} (config {@code turnstile.window}). */
     public static TurnstileWindows tumbling(StreamTableEnvironment tableEnv, Duration size) {
         return new TurnstileWindows(tableEnv, size, null);
     }

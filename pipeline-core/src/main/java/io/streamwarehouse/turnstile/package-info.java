@@ -1,10 +1,11 @@
 /**
- * NYC MTA turnstile readings: model, parsers, counter deltas and window queries.
+ * NYC MTA turnstile readings: model, counter deltas and window queries; the record formats and
+ * their parsers are in {@code turnstile.parse}.
  *
  * <h2>Flow</h2>
  *
  * <pre>
- * Kafka value --{@link io.streamwarehouse.turnstile.TurnstileParser}--> TurnstileReading | Reject
+ * Kafka value --{@link io.streamwarehouse.turnstile.parse.TurnstileParser}--> TurnstileReading | Reject
  *   --keyBy {@link io.streamwarehouse.turnstile.TurnstileKey}--> {@link io.streamwarehouse.turnstile.CounterDeltaFunction}
  *        --> TurnstileDelta (main) | CounterAnomaly (side: ANOMALIES) | Reject late (side: LATE)
  *   --{@link io.streamwarehouse.turnstile.WatermarkDelayOperator} (allowed lateness > 0 only)

@@ -1,9 +1,9 @@
 package io.streamwarehouse.warehouse;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.customer.SourceConnection;
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.CustomerOptions;
+import io.streamwarehouse.customer.source.SourceConnection;
+import io.streamwarehouse.customer.source.SourceDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -131,7 +131,7 @@ public final class SnapshotSweep {
     private Set<Integer> sourceCustomers() throws SQLException {
         String table =
                 SourceConnection.dialect(config) == SourceDialect.POSTGRES
-                        ? config.get(PipelineOptions.SOURCE_SCHEMA) + ".customer"
+                        ? config.get(CustomerOptions.SOURCE_SCHEMA) + ".customer"
                         : "customer";
         Set<Integer> ids = new TreeSet<>();
         try (Connection source = SourceConnection.open(config);

@@ -1,7 +1,6 @@
 package io.streamwarehouse.warehouse;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,10 +26,10 @@ public final class WarehouseConnection implements Serializable {
 
     public static WarehouseConnection from(PipelineConfig config) {
         return new WarehouseConnection(
-                config.get(PipelineOptions.WAREHOUSE_JDBC_URL),
-                config.get(PipelineOptions.WAREHOUSE_USERNAME),
-                config.get(PipelineOptions.WAREHOUSE_PASSWORD),
-                config.get(PipelineOptions.WAREHOUSE_RETRY_TIMEOUT));
+                config.get(WarehouseOptions.WAREHOUSE_JDBC_URL),
+                config.get(WarehouseOptions.WAREHOUSE_USERNAME),
+                config.get(WarehouseOptions.WAREHOUSE_PASSWORD),
+                config.get(WarehouseOptions.WAREHOUSE_RETRY_TIMEOUT));
     }
 
     public Connection open() throws SQLException {

@@ -3,9 +3,11 @@ package io.streamwarehouse.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamwarehouse.customer.CustomerOptions;
 import io.streamwarehouse.customer.EmailPolicy;
-import io.streamwarehouse.customer.SourceDialect;
-import io.streamwarehouse.turnstile.RecordFormat;
+import io.streamwarehouse.customer.source.SourceDialect;
+import io.streamwarehouse.turnstile.TurnstileOptions;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,22 +34,22 @@ class PipelineConfigTest {
                                 "PIPELINE_TURNSTILE_MAX_PER_HOUR", "700",
                                 "UNRELATED", "x"));
 
-        assertThat(config.get(PipelineOptions.SOURCE_TYPE)).isEqualTo(SourceDialect.POSTGRES);
-        assertThat(config.get(PipelineOptions.TURNSTILE_WINDOW)).isEqualTo(Duration.ofMinutes(15));
-        assertThat(config.get(PipelineOptions.SOURCE_HOSTNAME)).isEqualTo("from-set");
-        assertThat(config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR))
+        assertThat(config.get(CustomerOptions.SOURCE_TYPE)).isEqualTo(SourceDialect.POSTGRES);
+        assertThat(config.get(TurnstileOptions.TURNSTILE_WINDOW)).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.get(CustomerOptions.SOURCE_HOSTNAME)).isEqualTo("from-set");
+        assertThat(config.get(TurnstileOptions.TURNSTILE_MAX_PER_HOUR))
                 .as("what is typed on the command line wins over the environment")
                 .isEqualTo(500L);
-        assertThat(config.get(PipelineOptions.SOURCE_PASSWORD)).isEqualTo("s3cret");
-        assertThat(config.sourcePort()).isEqualTo(5432);
+        assertThat(config.get(CustomerOptions.SOURCE_PASSWORD)).isEqualTo("s3cret");
+        assertThat(CustomerOptions.sourcePort(config)).isEqualTo(5432);
     }
 
     @Test
     void defaultsApplyWhenNothingIsSet() {
         PipelineConfig config = PipelineConfig.defaults();
-        assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT)).isEqualTo(RecordFormat.MTA_CSV);
-        assertThat(config.get(PipelineOptions.TURNSTILE_MAX_GAP)).isEqualTo(Duration.ofHours(24));
-        assertThat(config.sourcePort()).isEqualTo(3306);
+        assertThat(config.get(TurnstileOptions.TURNSTILE_FORMAT)).isEqualTo(RecordFormat.MTA_CSV);
+        assertThat(config.get(TurnstileOptions.TURNSTILE_MAX_GAP)).isEqualTo(Duration.ofHours(24));
+        assertThat(CustomerOptions.sourcePort(config)).isEqualTo(3306);
     }
 
     @Test
@@ -59,9 +61,9 @@ class PipelineConfigTest {
                                 "producer-csv",
                                 "customer.email-mode",
                                 "hashed"));
-        assertThat(config.get(PipelineOptions.TURNSTILE_FORMAT))
+        assertThat(config.get(TurnstileOptions.TURNSTILE_FORMAT))
                 .isEqualTo(RecordFormat.PRODUCER_CSV);
-        assertThat(config.get(PipelineOptions.CUSTOMER_EMAIL_MODE))
+        assertThat(config.get(CustomerOptions.CUSTOMER_EMAIL_MODE))
                 .isEqualTo(EmailPolicy.Mode.HASHED);
     }
 
@@ -107,7 +109,7 @@ class PipelineConfigTest {
                                                 "source.database", "sakila_2",
                                                 "source.schema", "Sales",
                                                 "source.slot-name", "dim_customer_7"))
-                                .get(PipelineOptions.SOURCE_SCHEMA))
+                                .get(CustomerOptions.SOURCE_SCHEMA))
                 .isEqualTo("Sales");
     }
 
@@ -117,6 +119,10 @@ class PipelineConfigTest {
                 PipelineConfig.of(Map.of("source.password", "hunter2", "warehouse.password", "pw"));
         assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("=pw");
         assertThat(config.describe()).containsEntry("source.password", "***");
+        assertThat(PipelineOptions.secretKeys())
+                .as("each group declares its secrets")
+                .containsExactlyInAnyOrder(
+                        "source.password", "warehouse.password", "customer.email-hash-key");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.streamwarehouse.turnstile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.streamwarehouse.turnstile.parse.ParseResult;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -1,6 +1,8 @@
 package io.streamwarehouse.turnstile;
 
-import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
+import io.streamwarehouse.turnstile.parse.TurnstileParser;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ public final class DeltaHarness implements AutoCloseable {
             harness;
     private final TurnstileParser parser =
             TurnstileParser.forFormat(
-                    "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
+                    RecordFormat.MTA_CSV,
+                    TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
     private long nextOffset;
 
     public DeltaHarness(CounterRules rules) throws Exception {

@@ -2,6 +2,7 @@ package io.streamwarehouse.turnstile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamwarehouse.turnstile.parse.ParseResult;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;

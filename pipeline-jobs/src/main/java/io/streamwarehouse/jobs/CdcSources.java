@@ -1,11 +1,11 @@
 package io.streamwarehouse.jobs;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.customer.ChangeEventDeserializer;
-import io.streamwarehouse.customer.SourceConnection;
-import io.streamwarehouse.customer.SourceDialect;
-import io.streamwarehouse.customer.SourceSchema;
+import io.streamwarehouse.customer.CustomerOptions;
+import io.streamwarehouse.customer.source.SourceConnection;
+import io.streamwarehouse.customer.source.SourceDialect;
+import io.streamwarehouse.customer.source.SourceSchema;
 import java.util.Properties;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cdc.connectors.base.options.StartupOptions;
@@ -35,14 +35,14 @@ final class CdcSources {
         // serverTimezone, and Debezium warns about that on every connection unless the current
         // name, connectionTimeZone, is set too: the same zone under the name it asks for.
         debezium.setProperty(
-                "database.connectionTimeZone", config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE));
+                "database.connectionTimeZone", config.get(CustomerOptions.SOURCE_SERVER_TIME_ZONE));
         return debezium;
     }
 
     static Source<String, ?, ?> create(PipelineConfig config) {
-        String database = config.get(PipelineOptions.SOURCE_DATABASE);
+        String database = config.get(CustomerOptions.SOURCE_DATABASE);
         String[] tables = SourceSchema.CAPTURED_TABLES.toArray(String[]::new);
-        if (config.get(PipelineOptions.SOURCE_TYPE) == SourceDialect.MYSQL) {
+        if (config.get(CustomerOptions.SOURCE_TYPE) == SourceDialect.MYSQL) {
             String[] qualified = new String[tables.length];
             for (int i = 0; i < tables.length; i++) {
                 qualified[i] = database + "." + tables[i];
@@ -50,14 +50,14 @@ final class CdcSources {
             // a restore whose binlog file was purged fails for good with what to do
             return PurgedLogGuard.around(
                     MySqlSource.<String>builder()
-                            .hostname(config.get(PipelineOptions.SOURCE_HOSTNAME))
-                            .port(config.sourcePort())
+                            .hostname(config.get(CustomerOptions.SOURCE_HOSTNAME))
+                            .port(CustomerOptions.sourcePort(config))
                             .databaseList(database)
                             .tableList(qualified)
-                            .username(config.get(PipelineOptions.SOURCE_USERNAME))
-                            .password(config.get(PipelineOptions.SOURCE_PASSWORD))
-                            .serverId(config.get(PipelineOptions.SOURCE_SERVER_ID))
-                            .serverTimeZone(config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE))
+                            .username(config.get(CustomerOptions.SOURCE_USERNAME))
+                            .password(config.get(CustomerOptions.SOURCE_PASSWORD))
+                            .serverId(config.get(CustomerOptions.SOURCE_SERVER_ID))
+                            .serverTimeZone(config.get(CustomerOptions.SOURCE_SERVER_TIME_ZONE))
                             .startupOptions(
                                     org.apache.flink.cdc.connectors.mysql.table.StartupOptions
                                             .initial())
@@ -69,7 +69,7 @@ final class CdcSources {
                             .debeziumProperties(debeziumDriverProperties(config))
                             .build());
         }
-        String schema = config.get(PipelineOptions.SOURCE_SCHEMA);
+        String schema = config.get(CustomerOptions.SOURCE_SCHEMA);
         String[] qualified = new String[tables.length];
         for (int i = 0; i < tables.length; i++) {
             qualified[i] = schema + "." + tables[i];
@@ -80,16 +80,16 @@ final class CdcSources {
         debezium.setProperty("publication.name", SourceSchema.PUBLICATION);
         debezium.setProperty("publication.autocreate.mode", "disabled");
         return PostgresIncrementalSource.<String>builder()
-                .hostname(config.get(PipelineOptions.SOURCE_HOSTNAME))
-                .port(config.sourcePort())
+                .hostname(config.get(CustomerOptions.SOURCE_HOSTNAME))
+                .port(CustomerOptions.sourcePort(config))
                 .database(database)
                 .schemaList(schema)
                 .tableList(qualified)
-                .username(config.get(PipelineOptions.SOURCE_USERNAME))
-                .password(config.get(PipelineOptions.SOURCE_PASSWORD))
-                .slotName(config.get(PipelineOptions.SOURCE_SLOT_NAME))
+                .username(config.get(CustomerOptions.SOURCE_USERNAME))
+                .password(config.get(CustomerOptions.SOURCE_PASSWORD))
+                .slotName(config.get(CustomerOptions.SOURCE_SLOT_NAME))
                 .decodingPluginName("pgoutput")
-                .serverTimeZone(config.get(PipelineOptions.SOURCE_SERVER_TIME_ZONE))
+                .serverTimeZone(config.get(CustomerOptions.SOURCE_SERVER_TIME_ZONE))
                 .startupOptions(StartupOptions.initial())
                 .debeziumProperties(debezium)
                 .deserializer(new ChangeEventDeserializer())

@@ -6,11 +6,11 @@ import static io.streamwarehouse.config.OperatorIds.CUSTOMER_SOURCE;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_STAGING_SINK;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.customer.CustomerOptions;
 import io.streamwarehouse.customer.CustomerTopology;
 import io.streamwarehouse.customer.EmailPolicy;
-import io.streamwarehouse.customer.SourceCheck;
-import io.streamwarehouse.customer.SourceConnection;
+import io.streamwarehouse.customer.source.SourceCheck;
+import io.streamwarehouse.customer.source.SourceConnection;
 import io.streamwarehouse.warehouse.CustomerChangeWriter;
 import io.streamwarehouse.warehouse.DimCustomerHistoryWriter;
 import io.streamwarehouse.warehouse.DimCustomerWriter;
@@ -45,7 +45,7 @@ public final class CustomerDimensionJob implements PipelineJob {
                     SourceCheck.verify(
                             connection,
                             SourceConnection.dialect(config),
-                            config.get(PipelineOptions.SOURCE_SLOT_NAME));
+                            config.get(CustomerOptions.SOURCE_SLOT_NAME));
             // not fatal, but the operator should see them once, at start
             warnings.forEach(w -> LOG.warn("source check: {}", w.message()));
         }
@@ -71,14 +71,14 @@ public final class CustomerDimensionJob implements PipelineJob {
                 out.changes(),
                 new CustomerChangeWriter(
                         EmailPolicy.of(
-                                config.get(PipelineOptions.CUSTOMER_EMAIL_MODE),
-                                config.get(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY)),
+                                config.get(CustomerOptions.CUSTOMER_EMAIL_MODE),
+                                config.get(CustomerOptions.CUSTOMER_EMAIL_HASH_KEY)),
                         epoch),
                 warehouse,
                 CUSTOMER_STAGING_SINK);
         WarehouseSink.writeTo(
                 out.dimension(), new DimCustomerWriter(epoch), warehouse, CUSTOMER_DIMENSION_SINK);
-        if (config.get(PipelineOptions.CUSTOMER_HISTORY)) {
+        if (config.get(CustomerOptions.CUSTOMER_HISTORY)) {
             WarehouseSink.writeTo(
                     out.dimension(),
                     new DimCustomerHistoryWriter(epoch),

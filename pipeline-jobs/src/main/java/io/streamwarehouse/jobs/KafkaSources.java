@@ -1,9 +1,9 @@
 package io.streamwarehouse.jobs;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.turnstile.ParseResult;
-import io.streamwarehouse.turnstile.ReadingDeserializer;
+import io.streamwarehouse.turnstile.TurnstileOptions;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.ReadingDeserializer;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -22,9 +22,9 @@ final class KafkaSources {
     static KafkaSource<ParseResult> turnstileRecords(PipelineConfig config, boolean bounded) {
         KafkaSourceBuilder<ParseResult> builder =
                 KafkaSource.<ParseResult>builder()
-                        .setBootstrapServers(config.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS))
-                        .setTopics(config.get(PipelineOptions.TURNSTILE_TOPIC))
-                        .setGroupId(config.get(PipelineOptions.TURNSTILE_GROUP_ID))
+                        .setBootstrapServers(config.get(TurnstileOptions.KAFKA_BOOTSTRAP_SERVERS))
+                        .setTopics(config.get(TurnstileOptions.TURNSTILE_TOPIC))
+                        .setGroupId(config.get(TurnstileOptions.TURNSTILE_GROUP_ID))
                         .setStartingOffsets(startingOffsets(config))
                         .setDeserializer(ReadingDeserializer.from(config))
                         // offsets live in checkpoints; the committed ones are only for lag
@@ -38,7 +38,7 @@ final class KafkaSources {
     }
 
     private static OffsetsInitializer startingOffsets(PipelineConfig config) {
-        switch (config.get(PipelineOptions.TURNSTILE_START_FROM)) {
+        switch (config.get(TurnstileOptions.TURNSTILE_START_FROM)) {
             case LATEST:
                 return OffsetsInitializer.latest();
             case COMMITTED:

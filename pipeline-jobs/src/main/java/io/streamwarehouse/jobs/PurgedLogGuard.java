@@ -1,6 +1,6 @@
 package io.streamwarehouse.jobs;
 
-import io.streamwarehouse.customer.SourceLogGone;
+import io.streamwarehouse.customer.source.SourceLogGone;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -7,9 +7,9 @@ import static io.streamwarehouse.config.OperatorIds.TURNSTILE_SOURCE;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_WINDOW_SINK;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.turnstile.ParseResult;
-import io.streamwarehouse.turnstile.ReadingDeserializer;
 import io.streamwarehouse.turnstile.TurnstileTopology;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.ReadingDeserializer;
 import io.streamwarehouse.warehouse.AnomalyWriter;
 import io.streamwarehouse.warehouse.RejectWriter;
 import io.streamwarehouse.warehouse.StationWindowWriter;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
+import io.streamwarehouse.turnstile.parse.TurnstileParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -41,7 +44,7 @@ class TurnstilePipelineTest {
     private static final Duration LATENESS = Duration.ofHours(2);
 
     private static List<TurnstileReading> week() {
-        TurnstileParser parser = TurnstileParser.forFormat("mta-csv", 4096);
+        TurnstileParser parser = TurnstileParser.forFormat(RecordFormat.MTA_CSV, 4096);
         List<String> lines = new TurnstileWeekGenerator(21).lines();
         List<TurnstileReading> readings = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

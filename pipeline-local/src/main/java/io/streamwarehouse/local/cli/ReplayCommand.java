@@ -1,10 +1,10 @@
 package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.local.replay.TopicPublisher;
 import io.streamwarehouse.local.replay.WeeklyFiles;
 import io.streamwarehouse.samples.turnstile.ProducerMessageGenerator;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,13 +66,13 @@ public final class ReplayCommand implements Callable<Integer> {
         } else {
             lines = readFiles();
         }
-        String topic = settings.get(PipelineOptions.TURNSTILE_TOPIC);
+        String topic = settings.get(TurnstileOptions.TURNSTILE_TOPIC);
         System.out.printf(
                 "replay: %,d readings from %s to topic %s%n",
                 lines.size(), input == null ? "the synthetic producer" : input, topic);
         try (TopicPublisher publisher =
                 new TopicPublisher(
-                        settings.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS), System.out)) {
+                        settings.get(TurnstileOptions.KAFKA_BOOTSTRAP_SERVERS), System.out)) {
             publisher.publish(topic, lines, speedup);
         }
         return 0;

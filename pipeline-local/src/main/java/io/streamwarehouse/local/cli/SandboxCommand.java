@@ -1,7 +1,6 @@
 package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.jobs.CustomerDimensionJob;
 import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
@@ -13,7 +12,9 @@ import io.streamwarehouse.local.sandbox.SimulatedChanges;
 import io.streamwarehouse.local.sandbox.WarehouseProgress;
 import io.streamwarehouse.local.services.LocalServices;
 import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import io.streamwarehouse.warehouse.WarehouseConnection;
+import io.streamwarehouse.warehouse.WarehouseOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,8 +233,8 @@ public final class SandboxCommand implements Callable<Integer> {
             List<WeeklyFiles.Line> lines = WeeklyFiles.read(WeeklyFiles.expand(input));
             try (TopicPublisher publisher =
                     new TopicPublisher(
-                            settings.get(PipelineOptions.KAFKA_BOOTSTRAP_SERVERS), out)) {
-                publisher.publish(settings.get(PipelineOptions.TURNSTILE_TOPIC), lines, speedup);
+                            settings.get(TurnstileOptions.KAFKA_BOOTSTRAP_SERVERS), out)) {
+                publisher.publish(settings.get(TurnstileOptions.TURNSTILE_TOPIC), lines, speedup);
             }
         } catch (Exception e) {
             System.err.println("sandbox: replay failed: " + e.getMessage());
@@ -251,10 +252,10 @@ public final class SandboxCommand implements Callable<Integer> {
     }
 
     private static String psqlCommand(PipelineConfig settings) {
-        String url = settings.get(PipelineOptions.WAREHOUSE_JDBC_URL);
+        String url = settings.get(WarehouseOptions.WAREHOUSE_JDBC_URL);
         String hostPortDb = url.replaceFirst("^jdbc:postgresql://", "");
         return "PGPASSWORD=<warehouse.password> psql \"postgresql://"
-                + settings.get(PipelineOptions.WAREHOUSE_USERNAME)
+                + settings.get(WarehouseOptions.WAREHOUSE_USERNAME)
                 + "@"
                 + hostPortDb
                 + "\"";

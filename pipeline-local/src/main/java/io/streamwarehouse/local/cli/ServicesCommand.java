@@ -107,7 +107,7 @@ public final class ServicesCommand implements Callable<Integer> {
 
     private static boolean isSecret(String name) {
         return name.endsWith("_PASSWORD")
-                || PipelineOptions.SECRET_KEYS.stream()
+                || PipelineOptions.secretKeys().stream()
                         .map(PipelineConfig::envName)
                         .anyMatch(name::equals);
     }

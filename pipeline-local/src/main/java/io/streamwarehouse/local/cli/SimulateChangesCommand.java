@@ -1,7 +1,7 @@
 package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.customer.SourceConnection;
+import io.streamwarehouse.customer.source.SourceConnection;
 import io.streamwarehouse.local.sandbox.SampleWarehouse;
 import io.streamwarehouse.local.sandbox.SimulatedChanges;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import picocli.CommandLine.Option;
 
 /** {@code --partitions}: for the commands that create the turnstile topic. */
@@ -17,6 +17,6 @@ public final class TopicPartitions {
     int count(PipelineConfig settings) {
         return partitions != null
                 ? partitions
-                : settings.get(PipelineOptions.TURNSTILE_TOPIC_PARTITIONS);
+                : settings.get(TurnstileOptions.TURNSTILE_TOPIC_PARTITIONS);
     }
 }

@@ -1,7 +1,7 @@
 package io.streamwarehouse.local.cli;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.customer.SourceNotReadyException;
+import io.streamwarehouse.customer.source.SourceNotReadyException;
 import io.streamwarehouse.local.flink.LocalCluster;
 import java.net.ConnectException;
 import java.sql.SQLException;

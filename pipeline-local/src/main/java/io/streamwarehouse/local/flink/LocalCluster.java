@@ -1,8 +1,8 @@
 package io.streamwarehouse.local.flink;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.customer.SourceLogGone;
 import io.streamwarehouse.customer.SourceSchemaChanged;
+import io.streamwarehouse.customer.source.SourceLogGone;
 import io.streamwarehouse.jobs.JobRuntime;
 import io.streamwarehouse.jobs.PipelineJob;
 import java.io.IOException;

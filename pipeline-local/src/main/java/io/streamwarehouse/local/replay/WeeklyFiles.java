@@ -1,9 +1,10 @@
 package io.streamwarehouse.local.replay;
 
-import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.turnstile.ParseResult;
-import io.streamwarehouse.turnstile.TurnstileParser;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
+import io.streamwarehouse.turnstile.parse.TurnstileParser;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,7 +57,8 @@ public final class WeeklyFiles {
     public static List<Line> read(List<Path> files) throws IOException {
         TurnstileParser parser =
                 TurnstileParser.forFormat(
-                        "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
+                        RecordFormat.MTA_CSV,
+                        TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
         List<Line> good = new ArrayList<>();
         List<Line> bad = new ArrayList<>();
         for (Path file : files) {

@@ -1,7 +1,7 @@
 package io.streamwarehouse.local.sandbox;
 
-import io.streamwarehouse.customer.SourceDialect;
-import io.streamwarehouse.customer.SourceSchema;
+import io.streamwarehouse.customer.source.SourceDialect;
+import io.streamwarehouse.customer.source.SourceSchema;
 import io.streamwarehouse.local.services.LocalServices;
 import io.streamwarehouse.local.services.Passwords;
 import io.streamwarehouse.samples.customer.SakilaSampleData;

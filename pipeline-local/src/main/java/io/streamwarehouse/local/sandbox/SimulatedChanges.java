@@ -1,8 +1,8 @@
 package io.streamwarehouse.local.sandbox;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
-import io.streamwarehouse.customer.SourceConnection;
+import io.streamwarehouse.customer.CustomerOptions;
+import io.streamwarehouse.customer.source.SourceConnection;
 import io.streamwarehouse.samples.customer.ChangeSimulator;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,7 +37,7 @@ public final class SimulatedChanges {
                         setting(
                                 environment,
                                 SampleWarehouse.SIMULATOR_PASSWORD,
-                                settings.get(PipelineOptions.SOURCE_PASSWORD)))) {
+                                settings.get(CustomerOptions.SOURCE_PASSWORD)))) {
             connection.setAutoCommit(true);
             return ChangeSimulator.fromDatabase(
                             connection, SourceConnection.dialect(settings), seed)
@@ -49,7 +49,7 @@ public final class SimulatedChanges {
         return setting(
                 environment,
                 SampleWarehouse.SIMULATOR_USERNAME,
-                settings.get(PipelineOptions.SOURCE_USERNAME));
+                settings.get(CustomerOptions.SOURCE_USERNAME));
     }
 
     private static String setting(Map<String, String> environment, String name, String fallback) {

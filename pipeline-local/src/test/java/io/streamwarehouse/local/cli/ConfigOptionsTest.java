@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,19 +57,19 @@ class ConfigOptionsTest {
                         "--set",
                         "turnstile.max-per-hour=50");
 
-        assertThat(config.get(PipelineOptions.TURNSTILE_WINDOW))
+        assertThat(config.get(TurnstileOptions.TURNSTILE_WINDOW))
                 .as("--set over the environment (and the file)")
                 .isEqualTo(Duration.ofHours(2));
-        assertThat(config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR))
+        assertThat(config.get(TurnstileOptions.TURNSTILE_MAX_PER_HOUR))
                 .as("--set over the env file")
                 .isEqualTo(50L);
-        assertThat(config.get(PipelineOptions.TURNSTILE_MAX_GAP))
+        assertThat(config.get(TurnstileOptions.TURNSTILE_MAX_GAP))
                 .as("--env-file over the environment")
                 .isEqualTo(Duration.ofHours(4));
         assertThat(config.get(PipelineOptions.CHECKPOINT_INTERVAL))
                 .as("the file over the command's defaults")
                 .isEqualTo(Duration.ofSeconds(7));
-        assertThat(config.get(PipelineOptions.TURNSTILE_OUT_OF_ORDERNESS))
+        assertThat(config.get(TurnstileOptions.TURNSTILE_OUT_OF_ORDERNESS))
                 .as("a command's default where nothing else says")
                 .isEqualTo(Duration.ofHours(1));
     }
@@ -83,6 +84,6 @@ class ConfigOptionsTest {
                         List.of(),
                         "--config",
                         file.toString());
-        assertThat(config.get(PipelineOptions.TURNSTILE_WINDOW)).isEqualTo(Duration.ofHours(3));
+        assertThat(config.get(TurnstileOptions.TURNSTILE_WINDOW)).isEqualTo(Duration.ofHours(3));
     }
 }

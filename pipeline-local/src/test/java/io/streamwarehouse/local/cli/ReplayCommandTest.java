@@ -3,8 +3,8 @@ package io.streamwarehouse.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.local.replay.WeeklyFiles;
-import io.streamwarehouse.turnstile.ParseResult;
-import io.streamwarehouse.turnstile.RecordFormat;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -4,8 +4,8 @@ import static io.streamwarehouse.local.cluster.FlinkProcessCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamwarehouse.customer.SourceDialect;
-import io.streamwarehouse.customer.SourceSchema;
+import io.streamwarehouse.customer.source.SourceDialect;
+import io.streamwarehouse.customer.source.SourceSchema;
 import io.streamwarehouse.local.replay.TopicPublisher;
 import io.streamwarehouse.local.replay.WeeklyFiles;
 import io.streamwarehouse.local.services.KafkaExtension;

@@ -3,7 +3,7 @@ package io.streamwarehouse.local.customer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.source.SourceDialect;
 import io.streamwarehouse.local.customer.DimensionRows.DimRow;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.samples.customer.ChangeSimulator.Kind;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.streamwarehouse.customer.SourceLogGone;
+import io.streamwarehouse.customer.source.SourceLogGone;
 import io.streamwarehouse.local.flink.LocalCluster.LocalClusterException;
 import io.streamwarehouse.local.services.MariaDbExtension;
 import io.streamwarehouse.warehouse.SnapshotSweep;

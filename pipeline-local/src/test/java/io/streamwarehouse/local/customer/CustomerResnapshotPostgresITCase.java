@@ -1,7 +1,7 @@
 package io.streamwarehouse.local.customer;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.customer.CustomerOptions;
 import io.streamwarehouse.customer.EmailPolicy;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,8 +29,8 @@ class CustomerResnapshotPostgresITCase extends CustomerResnapshotContract {
     @Override
     protected UnaryOperator<PipelineConfig> resnapshotSettings() {
         return config ->
-                config.with(PipelineOptions.CUSTOMER_EMAIL_MODE, EmailPolicy.Mode.HASHED)
-                        .with(PipelineOptions.CUSTOMER_EMAIL_HASH_KEY, EMAIL_KEY);
+                config.with(CustomerOptions.CUSTOMER_EMAIL_MODE, EmailPolicy.Mode.HASHED)
+                        .with(CustomerOptions.CUSTOMER_EMAIL_HASH_KEY, EMAIL_KEY);
     }
 
     @Override

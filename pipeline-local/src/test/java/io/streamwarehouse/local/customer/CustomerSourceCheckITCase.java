@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.customer.SourceCheck;
-import io.streamwarehouse.customer.SourceDialect;
-import io.streamwarehouse.customer.SourceNotReadyException;
-import io.streamwarehouse.customer.SourceSchema;
+import io.streamwarehouse.customer.source.SourceCheck;
+import io.streamwarehouse.customer.source.SourceDialect;
+import io.streamwarehouse.customer.source.SourceNotReadyException;
+import io.streamwarehouse.customer.source.SourceSchema;
 import io.streamwarehouse.jobs.CustomerDimensionJob;
 import io.streamwarehouse.local.services.MariaDbExtension;
 import io.streamwarehouse.local.services.PostgresExtension;

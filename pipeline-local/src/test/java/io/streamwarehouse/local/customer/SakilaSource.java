@@ -2,8 +2,8 @@ package io.streamwarehouse.local.customer;
 
 import static org.awaitility.Awaitility.await;
 
-import io.streamwarehouse.customer.SourceDialect;
-import io.streamwarehouse.customer.SourceSchema;
+import io.streamwarehouse.customer.source.SourceDialect;
+import io.streamwarehouse.customer.source.SourceSchema;
 import io.streamwarehouse.local.services.MariaDbExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.samples.customer.SakilaSampleData;

@@ -1,6 +1,6 @@
 package io.streamwarehouse.local.customer;
 
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.source.SourceDialect;
 import io.streamwarehouse.samples.customer.ChangeSimulator;
 import io.streamwarehouse.samples.customer.ChangeSimulator.Kind;
 import io.streamwarehouse.samples.customer.ChangeSimulator.SimulatedChange;

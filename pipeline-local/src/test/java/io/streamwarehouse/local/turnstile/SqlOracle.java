@@ -1,9 +1,9 @@
 package io.streamwarehouse.local.turnstile;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.turnstile.CounterMode;
 import io.streamwarehouse.turnstile.CounterRules;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -84,13 +84,13 @@ final class SqlOracle {
             PipelineConfig config,
             SortedMap<Long, String> goodRecords)
             throws Exception {
-        long size = seconds(config.get(PipelineOptions.TURNSTILE_WINDOW));
+        long size = seconds(config.get(TurnstileOptions.TURNSTILE_WINDOW));
         long slide =
-                config.contains(PipelineOptions.TURNSTILE_HOP_SLIDE)
-                        ? seconds(config.get(PipelineOptions.TURNSTILE_HOP_SLIDE))
+                config.contains(TurnstileOptions.TURNSTILE_HOP_SLIDE)
+                        ? seconds(config.get(TurnstileOptions.TURNSTILE_HOP_SLIDE))
                         : size;
-        long maxPerHour = config.get(PipelineOptions.TURNSTILE_MAX_PER_HOUR);
-        long maxGap = seconds(config.get(PipelineOptions.TURNSTILE_MAX_GAP));
+        long maxPerHour = config.get(TurnstileOptions.TURNSTILE_MAX_PER_HOUR);
+        long maxGap = seconds(config.get(TurnstileOptions.TURNSTILE_MAX_GAP));
         boolean interval = CounterRules.counterMode(config) == CounterMode.INTERVAL;
 
         try (Connection c = warehouse.open();

@@ -1,8 +1,8 @@
 package io.streamwarehouse.local.warehouse;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.warehouse.WarehouseConnection;
+import io.streamwarehouse.warehouse.WarehouseOptions;
 import io.streamwarehouse.warehouse.WarehouseRoles;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,8 +42,8 @@ public final class JobLogins {
             String password = derivedPassword(owner.password(), database);
             WarehouseRoles.createJobLogin(connection, login, password);
             return ownerConfig
-                    .with(PipelineOptions.WAREHOUSE_USERNAME, login)
-                    .with(PipelineOptions.WAREHOUSE_PASSWORD, password);
+                    .with(WarehouseOptions.WAREHOUSE_USERNAME, login)
+                    .with(WarehouseOptions.WAREHOUSE_PASSWORD, password);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.streamwarehouse.samples.customer;
 
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.source.SourceDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package io.streamwarehouse.samples.customer;
 
-import io.streamwarehouse.customer.SourceDialect;
-import io.streamwarehouse.customer.SourceSchema;
+import io.streamwarehouse.customer.source.SourceDialect;
+import io.streamwarehouse.customer.source.SourceSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

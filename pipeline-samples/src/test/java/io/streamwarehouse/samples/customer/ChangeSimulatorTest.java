@@ -3,8 +3,8 @@ package io.streamwarehouse.samples.customer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamwarehouse.customer.FakeJdbc;
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.source.FakeJdbc;
+import io.streamwarehouse.customer.source.SourceDialect;
 import io.streamwarehouse.samples.customer.ChangeSimulator.Kind;
 import io.streamwarehouse.samples.customer.ChangeSimulator.SimulatedChange;
 import java.time.Clock;

@@ -2,8 +2,8 @@ package io.streamwarehouse.samples.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamwarehouse.customer.FakeJdbc;
-import io.streamwarehouse.customer.SourceDialect;
+import io.streamwarehouse.customer.source.FakeJdbc;
+import io.streamwarehouse.customer.source.SourceDialect;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.HashSet;

@@ -3,16 +3,17 @@ package io.streamwarehouse.samples.turnstile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.streamwarehouse.config.PipelineOptions;
 import io.streamwarehouse.turnstile.CounterDeltaFunction;
 import io.streamwarehouse.turnstile.CounterMode;
 import io.streamwarehouse.turnstile.CounterRules;
 import io.streamwarehouse.turnstile.DeltaHarness;
-import io.streamwarehouse.turnstile.ParseResult;
 import io.streamwarehouse.turnstile.TurnstileDelta;
 import io.streamwarehouse.turnstile.TurnstileKey;
-import io.streamwarehouse.turnstile.TurnstileParser;
+import io.streamwarehouse.turnstile.TurnstileOptions;
 import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.parse.ParseResult;
+import io.streamwarehouse.turnstile.parse.RecordFormat;
+import io.streamwarehouse.turnstile.parse.TurnstileParser;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TurnstileWeekGeneratorTest {
     private static final TurnstileParser MTA =
             TurnstileParser.forFormat(
-                    "mta-csv", PipelineOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
+                    RecordFormat.MTA_CSV,
+                    TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
 
     private static List<TurnstileReading> parseAll(TurnstileParser parser, List<String> lines) {
         List<TurnstileReading> readings = new ArrayList<>();
@@ -116,7 +118,7 @@ class TurnstileWeekGeneratorTest {
         assertThat(plain).isEqualTo(generator.lines());
 
         List<String> fromJson = new ArrayList<>();
-        TurnstileParser json = TurnstileParser.forFormat("json", 4096);
+        TurnstileParser json = TurnstileParser.forFormat(RecordFormat.JSON, 4096);
         for (TurnstileReading r : parseAll(json, generator.jsonLines())) {
             fromJson.add(TurnstileWeekGenerator.mtaLine(r, false));
         }
@@ -244,7 +246,7 @@ class TurnstileWeekGeneratorTest {
                 .matches(".*,11-21-25,04:30:12,REGULAR,([5-9]|10),([5-9]|10),[0-9a-f-]{36},.*");
 
         List<TurnstileReading> readings =
-                parseAll(TurnstileParser.forFormat("producer-csv", 4096), messages);
+                parseAll(TurnstileParser.forFormat(RecordFormat.PRODUCER_CSV, 4096), messages);
         assertThat(readings)
                 .extracting(r -> r.entries)
                 .allSatisfy(e -> assertThat(e).isBetween(5L, 10L));

@@ -1,4 +1,4 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.customer.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

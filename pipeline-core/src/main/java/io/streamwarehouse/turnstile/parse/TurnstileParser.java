@@ -1,4 +1,4 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import java.io.Serializable;
 
@@ -14,11 +14,8 @@ public interface TurnstileParser extends Serializable {
 
     ParseResult parse(String topic, int partition, long offset, byte[] value);
 
-    /**
-     * A parser for a {@code turnstile.format} name: {@code mta-csv}, {@code producer-csv}, {@code
-     * json}.
-     */
-    static TurnstileParser forFormat(String format, int maxRecordBytes) {
-        return RecordFormat.fromConfig(format).parser(maxRecordBytes);
+    /** A parser for a format ({@code turnstile.format}); the configuration parses the name. */
+    static TurnstileParser forFormat(RecordFormat format, int maxRecordBytes) {
+        return format.parser(maxRecordBytes);
     }
 }

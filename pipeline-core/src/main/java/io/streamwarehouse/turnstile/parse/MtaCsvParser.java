@@ -1,12 +1,14 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
-import static io.streamwarehouse.turnstile.ReadingFields.counter;
-import static io.streamwarehouse.turnstile.ReadingFields.date;
-import static io.streamwarehouse.turnstile.ReadingFields.description;
-import static io.streamwarehouse.turnstile.ReadingFields.preview;
-import static io.streamwarehouse.turnstile.ReadingFields.required;
-import static io.streamwarehouse.turnstile.ReadingFields.time;
+import static io.streamwarehouse.turnstile.parse.ReadingFields.counter;
+import static io.streamwarehouse.turnstile.parse.ReadingFields.date;
+import static io.streamwarehouse.turnstile.parse.ReadingFields.description;
+import static io.streamwarehouse.turnstile.parse.ReadingFields.preview;
+import static io.streamwarehouse.turnstile.parse.ReadingFields.required;
+import static io.streamwarehouse.turnstile.parse.ReadingFields.time;
 
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileReading;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;

@@ -1,4 +1,4 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.customer.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,19 +56,19 @@ class SourceCheckTest {
 
     @Test
     void correctlyConfiguredMysqlAndMariaDbHaveNoProblems() {
-        assertThat(SourceCheck.mysqlProblems(goodMysql(), MYSQL8_GRANTS, "sakila")).isEmpty();
-        assertThat(SourceCheck.mysqlProblems(goodMysql(), MARIADB_GRANTS, "sakila")).isEmpty();
+        assertThat(MysqlSourceCheck.problems(goodMysql(), MYSQL8_GRANTS, "sakila")).isEmpty();
+        assertThat(MysqlSourceCheck.problems(goodMysql(), MARIADB_GRANTS, "sakila")).isEmpty();
         // MySQL reports log_bin as 1 through @@GLOBAL, MariaDB as ON: both mean enabled.
         Map<String, String> numeric = goodMysql();
         numeric.put("log_bin", "1");
-        assertThat(SourceCheck.mysqlProblems(numeric, MYSQL8_GRANTS, "sakila")).isEmpty();
+        assertThat(MysqlSourceCheck.problems(numeric, MYSQL8_GRANTS, "sakila")).isEmpty();
     }
 
     @Test
     void statementBinlogFormatSaysExactlyWhatToChange() {
         Map<String, String> s = goodMysql();
         s.put("binlog_format", "STATEMENT");
-        assertThat(SourceCheck.mysqlProblems(s, MYSQL8_GRANTS, "sakila"))
+        assertThat(MysqlSourceCheck.problems(s, MYSQL8_GRANTS, "sakila"))
                 .extracting(SourceCheck.Problem::message)
                 .containsExactly(
                         "binlog_format is STATEMENT; set binlog_format=ROW in my.cnf [mysqld] and restart");
@@ -81,7 +81,7 @@ class SourceCheckTest {
         s.put("binlog_format", "MIXED");
         s.put("binlog_row_image", "MINIMAL");
         s.put("server_id", "0");
-        List<SourceCheck.Problem> problems = SourceCheck.mysqlProblems(s, MYSQL8_GRANTS, "sakila");
+        List<SourceCheck.Problem> problems = MysqlSourceCheck.problems(s, MYSQL8_GRANTS, "sakila");
         assertThat(problems)
                 .extracting(SourceCheck.Problem::setting)
                 .containsExactly("log_bin", "binlog_format", "binlog_row_image", "server_id");
@@ -96,7 +96,7 @@ class SourceCheckTest {
         Map<String, String> s = goodMysql();
         s.remove("table.address");
         List<SourceCheck.Problem> problems =
-                SourceCheck.mysqlProblems(
+                MysqlSourceCheck.problems(
                         s, List.of("GRANT SELECT ON `sakila`.* TO `cdc`@`%`"), "sakila");
         assertThat(problems)
                 .extracting(SourceCheck.Problem::setting)
@@ -118,7 +118,7 @@ class SourceCheckTest {
     @Test
     void grantParsingAcceptsEquivalentForms() {
         assertThat(
-                        SourceCheck.missingMysqlGrants(
+                        MysqlSourceCheck.missingGrants(
                                 List.of(
                                         "GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"),
                                 "sakila"))
@@ -126,7 +126,7 @@ class SourceCheckTest {
         // SELECT on each captured table (even column-limited lists parse) is as good as on the
         // database.
         assertThat(
-                        SourceCheck.missingMysqlGrants(
+                        MysqlSourceCheck.missingGrants(
                                 List.of(
                                         "GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `c`@`%`",
                                         "GRANT SELECT, INSERT (email, first_name) ON `sakila`.`customer` TO `c`@`%`",
@@ -138,7 +138,7 @@ class SourceCheckTest {
                 .isEmpty();
         // SELECT on another database does not count.
         assertThat(
-                        SourceCheck.missingMysqlGrants(
+                        MysqlSourceCheck.missingGrants(
                                 List.of(
                                         "GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `c`@`%`",
                                         "GRANT SELECT ON `other`.* TO `c`@`%`"),
@@ -148,7 +148,7 @@ class SourceCheckTest {
 
     @Test
     void correctlyConfiguredPostgresHasNoProblems() {
-        assertThat(SourceCheck.postgresProblems(goodPostgres(), SourceSchema.PUBLICATION, "slot"))
+        assertThat(PostgresSourceCheck.problems(goodPostgres(), SourceSchema.PUBLICATION, "slot"))
                 .isEmpty();
     }
 
@@ -156,7 +156,7 @@ class SourceCheckTest {
     void walLevelReplicaSaysExactlyWhatToChange() {
         Map<String, String> s = goodPostgres();
         s.put("wal_level", "replica");
-        assertThat(SourceCheck.postgresProblems(s, SourceSchema.PUBLICATION, null))
+        assertThat(PostgresSourceCheck.problems(s, SourceSchema.PUBLICATION, null))
                 .extracting(SourceCheck.Problem::message)
                 .containsExactly(
                         "wal_level is replica; set wal_level = logical in postgresql.conf (or ALTER SYSTEM"
@@ -168,12 +168,12 @@ class SourceCheckTest {
         Map<String, String> s = goodPostgres();
         s.put("max_replication_slots", "2");
         s.put("replication_slots_used", "2");
-        assertThat(SourceCheck.postgresProblems(s, SourceSchema.PUBLICATION, "dim_slot"))
+        assertThat(PostgresSourceCheck.problems(s, SourceSchema.PUBLICATION, "dim_slot"))
                 .extracting(SourceCheck.Problem::setting)
                 .containsExactly("max_replication_slots");
         // A restarted job finds its own slot among the used ones.
         s.put("slot.dim_slot", "pgoutput,false");
-        assertThat(SourceCheck.postgresProblems(s, SourceSchema.PUBLICATION, "dim_slot")).isEmpty();
+        assertThat(PostgresSourceCheck.problems(s, SourceSchema.PUBLICATION, "dim_slot")).isEmpty();
     }
 
     @Test
@@ -184,7 +184,7 @@ class SourceCheckTest {
         s.put("publication.city", "some_other_pub");
         s.put("max_wal_senders", "0");
         List<SourceCheck.Problem> problems =
-                SourceCheck.postgresProblems(s, SourceSchema.PUBLICATION, null);
+                PostgresSourceCheck.problems(s, SourceSchema.PUBLICATION, null);
         assertThat(problems)
                 .extracting(SourceCheck.Problem::setting)
                 .containsExactlyInAnyOrder(
@@ -202,7 +202,7 @@ class SourceCheckTest {
         Map<String, String> s = goodPostgres();
         s.put("rolreplication", "false");
         s.put("rolsuper", "true");
-        assertThat(SourceCheck.postgresProblems(s, SourceSchema.PUBLICATION, null)).isEmpty();
+        assertThat(PostgresSourceCheck.problems(s, SourceSchema.PUBLICATION, null)).isEmpty();
     }
 
     @Test
@@ -212,7 +212,7 @@ class SourceCheckTest {
         s.put("replica_identity.city", "i");
         s.put("replica_identity.country", "n");
         List<SourceCheck.Problem> problems =
-                SourceCheck.postgresProblems(s, SourceSchema.PUBLICATION, null);
+                PostgresSourceCheck.problems(s, SourceSchema.PUBLICATION, null);
         assertThat(problems)
                 .extracting(SourceCheck.Problem::setting)
                 .containsExactly(
@@ -233,7 +233,7 @@ class SourceCheckTest {
     void missingTableIsReportedOnce() {
         Map<String, String> s = goodPostgres();
         s.keySet().removeIf(k -> k.endsWith(".country"));
-        assertThat(SourceCheck.postgresProblems(s, SourceSchema.PUBLICATION, null))
+        assertThat(PostgresSourceCheck.problems(s, SourceSchema.PUBLICATION, null))
                 .extracting(SourceCheck.Problem::setting)
                 .containsExactly("table.country");
     }

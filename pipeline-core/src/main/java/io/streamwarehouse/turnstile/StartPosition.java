@@ -1,4 +1,4 @@
-package io.streamwarehouse.config;
+package io.streamwarehouse.turnstile;
 
 /** Where the turnstile job starts reading the topic when it has no checkpoint. */
 public enum StartPosition {

@@ -1,8 +1,13 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamwarehouse.turnstile.Reject;
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileKey;
+import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.TurnstileTime;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.Arrays;
@@ -16,9 +21,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TurnstileParserTest {
     private static final String TOPIC = "mta-turnstile";
 
-    private static final TurnstileParser MTA = TurnstileParser.forFormat("mta-csv", 4096);
-    private static final TurnstileParser PRODUCER = TurnstileParser.forFormat("producer-csv", 4096);
-    private static final TurnstileParser JSON = TurnstileParser.forFormat("json", 4096);
+    private static final TurnstileParser MTA =
+            TurnstileParser.forFormat(RecordFormat.MTA_CSV, 4096);
+    private static final TurnstileParser PRODUCER =
+            TurnstileParser.forFormat(RecordFormat.PRODUCER_CSV, 4096);
+    private static final TurnstileParser JSON = TurnstileParser.forFormat(RecordFormat.JSON, 4096);
 
     private static ParseResult parse(TurnstileParser parser, String value) {
         return parser.parse(TOPIC, 3, 42L, value.getBytes(StandardCharsets.UTF_8));
@@ -159,7 +166,7 @@ class TurnstileParserTest {
         assertThat(notUtf8.reason).isEqualTo("not_utf8");
         assertThat(notUtf8.raw).isEqualTo(garbage);
 
-        TurnstileParser small = TurnstileParser.forFormat("mta-csv", 64);
+        TurnstileParser small = TurnstileParser.forFormat(RecordFormat.MTA_CSV, 64);
         byte[] big = new byte[65];
         Arrays.fill(big, (byte) 'A');
         Reject oversized = small.parse(TOPIC, 0, 1, big).reject();
@@ -404,14 +411,16 @@ class TurnstileParserTest {
 
     @Test
     void formatsAreChosenByTheirConfigNames() {
-        assertThat(TurnstileParser.forFormat(" MTA-CSV ", 10)).isInstanceOf(MtaCsvParser.class);
-        assertThat(TurnstileParser.forFormat("producer-csv", 10))
+        assertThat(TurnstileParser.forFormat(RecordFormat.fromConfig(" MTA-CSV "), 10))
+                .isInstanceOf(MtaCsvParser.class);
+        assertThat(TurnstileParser.forFormat(RecordFormat.fromConfig("producer-csv"), 10))
                 .isInstanceOf(ProducerCsvParser.class);
-        assertThat(TurnstileParser.forFormat("json", 10)).isInstanceOf(JsonReadingParser.class);
-        assertThatThrownBy(() -> TurnstileParser.forFormat("avro", 10))
+        assertThat(TurnstileParser.forFormat(RecordFormat.fromConfig("json"), 10))
+                .isInstanceOf(JsonReadingParser.class);
+        assertThatThrownBy(() -> TurnstileParser.forFormat(RecordFormat.fromConfig("avro"), 10))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mta-csv, producer-csv, json");
-        assertThatThrownBy(() -> TurnstileParser.forFormat("json", 0))
+        assertThatThrownBy(() -> TurnstileParser.forFormat(RecordFormat.fromConfig("json"), 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,7 +1,10 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.turnstile.Reject;
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileOptions;
+import io.streamwarehouse.turnstile.TurnstileTime;
 import java.util.Arrays;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -40,16 +43,16 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
     /** The deserializer for {@code turnstile.format}, its size limit and plausible times. */
     public static ReadingDeserializer from(PipelineConfig config) {
         return new ReadingDeserializer(
-                config.get(PipelineOptions.TURNSTILE_FORMAT),
-                config.get(PipelineOptions.TURNSTILE_MAX_RECORD_BYTES),
+                config.get(TurnstileOptions.TURNSTILE_FORMAT),
+                config.get(TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES),
                 PlausibleTimes.from(config));
     }
 
     /** Event time and per-partition watermarks of {@code turnstile.*} for this source. */
     public static WatermarkStrategy<ParseResult> watermarks(PipelineConfig config) {
         return TurnstileTime.watermarks(
-                config.get(PipelineOptions.TURNSTILE_OUT_OF_ORDERNESS),
-                config.get(PipelineOptions.TURNSTILE_IDLE_TIMEOUT));
+                config.get(TurnstileOptions.TURNSTILE_OUT_OF_ORDERNESS),
+                config.get(TurnstileOptions.TURNSTILE_IDLE_TIMEOUT));
     }
 
     @Override

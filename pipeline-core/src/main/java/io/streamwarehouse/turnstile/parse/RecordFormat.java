@@ -1,5 +1,6 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
+import io.streamwarehouse.turnstile.CounterMode;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

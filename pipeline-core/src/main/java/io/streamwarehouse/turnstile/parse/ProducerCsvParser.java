@@ -1,7 +1,11 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
-import static io.streamwarehouse.turnstile.ReadingFields.preview;
-import static io.streamwarehouse.turnstile.ReadingFields.required;
+import static io.streamwarehouse.turnstile.parse.ReadingFields.preview;
+import static io.streamwarehouse.turnstile.parse.ReadingFields.required;
+
+import io.streamwarehouse.turnstile.CounterMode;
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileReading;
 
 /**
  * Format {@code producer-csv}: the original streaming producer's value, {@code json.dumps(line)} of

@@ -1,4 +1,4 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.customer.source;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;

@@ -1,4 +1,4 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.customer.source;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,11 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.turnstile.Reject;
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileOptions;
+import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.TurnstileTime;
 import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,15 +48,15 @@ public final class PlausibleTimes implements Serializable {
      * The range of {@code turnstile.earliest-reading-time} and {@code turnstile.max-clock-skew}.
      */
     public static PlausibleTimes from(PipelineConfig config) {
-        String earliest = config.get(PipelineOptions.TURNSTILE_EARLIEST_READING_TIME);
+        String earliest = config.get(TurnstileOptions.TURNSTILE_EARLIEST_READING_TIME);
         try {
             return new PlausibleTimes(
                     LocalDateTime.parse(earliest),
-                    config.get(PipelineOptions.TURNSTILE_MAX_CLOCK_SKEW),
+                    config.get(TurnstileOptions.TURNSTILE_MAX_CLOCK_SKEW),
                     Clock.systemUTC());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
-                    PipelineOptions.TURNSTILE_EARLIEST_READING_TIME.key()
+                    TurnstileOptions.TURNSTILE_EARLIEST_READING_TIME.key()
                             + " must be an ISO local date-time such as 2000-01-01T00:00: '"
                             + earliest
                             + "'",

@@ -1,6 +1,8 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
-import io.streamwarehouse.turnstile.AbstractTextParser.InvalidRecord;
+import io.streamwarehouse.turnstile.RejectReason;
+import io.streamwarehouse.turnstile.TurnstileReading;
+import io.streamwarehouse.turnstile.parse.AbstractTextParser.InvalidRecord;
 import java.text.Normalizer;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -1,4 +1,4 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.customer.source;
 
 /**
  * A restored customer job whose change-log position is no longer on the source: the MySQL binlog

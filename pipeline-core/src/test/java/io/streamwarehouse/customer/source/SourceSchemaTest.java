@@ -1,4 +1,4 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.customer.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -156,7 +156,7 @@ class SourceSchemaTest {
             }
         }
         // The check that runs at job start accepts what the script grants, and nothing is missing.
-        assertThat(SourceCheck.missingMysqlGrants(grants, "sakila_test")).isEmpty();
+        assertThat(MysqlSourceCheck.missingGrants(grants, "sakila_test")).isEmpty();
         assertThat(grants)
                 .containsExactly(
                         "GRANT SELECT ON `sakila_test`.* TO 'cdc'@'%'",

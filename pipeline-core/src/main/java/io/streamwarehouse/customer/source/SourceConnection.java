@@ -1,7 +1,7 @@
-package io.streamwarehouse.customer;
+package io.streamwarehouse.customer.source;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.config.PipelineOptions;
+import io.streamwarehouse.customer.CustomerOptions;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -12,7 +12,7 @@ public final class SourceConnection {
     private SourceConnection() {}
 
     public static SourceDialect dialect(PipelineConfig config) {
-        return config.get(PipelineOptions.SOURCE_TYPE);
+        return config.get(CustomerOptions.SOURCE_TYPE);
     }
 
     public static String jdbcUrl(PipelineConfig config) {
@@ -20,9 +20,9 @@ public final class SourceConnection {
                 dialect(config) == SourceDialect.MYSQL
                         ? "jdbc:mysql://%s:%d/%s"
                         : "jdbc:postgresql://%s:%d/%s",
-                config.get(PipelineOptions.SOURCE_HOSTNAME),
-                config.sourcePort(),
-                config.get(PipelineOptions.SOURCE_DATABASE));
+                config.get(CustomerOptions.SOURCE_HOSTNAME),
+                CustomerOptions.sourcePort(config),
+                config.get(CustomerOptions.SOURCE_DATABASE));
     }
 
     /**
@@ -34,7 +34,7 @@ public final class SourceConnection {
         Properties properties = new Properties();
         properties.setProperty(
                 "allowPublicKeyRetrieval",
-                String.valueOf(config.get(PipelineOptions.SOURCE_ALLOW_PUBLIC_KEY_RETRIEVAL)));
+                String.valueOf(config.get(CustomerOptions.SOURCE_ALLOW_PUBLIC_KEY_RETRIEVAL)));
         return properties;
     }
 
@@ -42,8 +42,8 @@ public final class SourceConnection {
     public static Connection open(PipelineConfig config) throws SQLException {
         return open(
                 config,
-                config.get(PipelineOptions.SOURCE_USERNAME),
-                config.get(PipelineOptions.SOURCE_PASSWORD));
+                config.get(CustomerOptions.SOURCE_USERNAME),
+                config.get(CustomerOptions.SOURCE_PASSWORD));
     }
 
     public static Connection open(PipelineConfig config, String username, String password)

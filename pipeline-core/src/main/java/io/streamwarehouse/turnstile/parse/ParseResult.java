@@ -1,5 +1,7 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
+import io.streamwarehouse.turnstile.Reject;
+import io.streamwarehouse.turnstile.TurnstileReading;
 import java.util.Objects;
 
 /**

@@ -1,8 +1,9 @@
-package io.streamwarehouse.turnstile;
+package io.streamwarehouse.turnstile.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.turnstile.Reject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
