@@ -1,5 +1,5 @@
+import io.streamwarehouse.customer.source.SourceDialect;
 import io.streamwarehouse.samples.customer.SakilaSampleData;
-import io.streamwarehouse.customer.SourceDialect;
 import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
 import java.nio.file.Path;
 import java.sql.Connection;
