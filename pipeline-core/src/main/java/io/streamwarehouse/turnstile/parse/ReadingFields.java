@@ -15,6 +15,7 @@ import java.time.format.SignStyle;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /** Field rules shared by the three formats, so a value valid in one is valid in all. */
@@ -230,30 +231,32 @@ final class ReadingFields {
 
     static LocalDate date(String value, String name, DateTimeFormatter... layouts)
             throws InvalidRecord {
-        String trimmed = required(value, name);
-        for (DateTimeFormatter layout : layouts) {
-            try {
-                return LocalDate.parse(trimmed, layout);
-            } catch (DateTimeParseException e) {
-                // try the next accepted layout
-            }
-        }
-        throw new InvalidRecord(
-                RejectReason.BAD_DATE, name + " is not a valid date: '" + trimmed + "'");
+        return firstLayout(value, name, "date", RejectReason.BAD_DATE, LocalDate::parse, layouts);
     }
 
     static LocalTime time(String value, String name, DateTimeFormatter... layouts)
             throws InvalidRecord {
+        return firstLayout(value, name, "time", RejectReason.BAD_TIME, LocalTime::parse, layouts);
+    }
+
+    /** The value read with the first of {@code layouts} that accepts it. */
+    private static <T> T firstLayout(
+            String value,
+            String name,
+            String what,
+            RejectReason reason,
+            BiFunction<String, DateTimeFormatter, T> parse,
+            DateTimeFormatter... layouts)
+            throws InvalidRecord {
         String trimmed = required(value, name);
         for (DateTimeFormatter layout : layouts) {
             try {
-                return LocalTime.parse(trimmed, layout);
+                return parse.apply(trimmed, layout);
             } catch (DateTimeParseException e) {
                 // try the next accepted layout
             }
         }
-        throw new InvalidRecord(
-                RejectReason.BAD_TIME, name + " is not a valid time: '" + trimmed + "'");
+        throw new InvalidRecord(reason, name + " is not a valid " + what + ": '" + trimmed + "'");
     }
 
     static LocalDateTime timestamp(String value, String name, DateTimeFormatter layout)

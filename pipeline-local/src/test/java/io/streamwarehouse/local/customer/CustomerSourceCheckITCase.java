@@ -93,21 +93,7 @@ class CustomerSourceCheckITCase {
             st.execute("GRANT USAGE ON SCHEMA public TO " + role);
             st.execute("GRANT SELECT ON country, city, address, customer TO " + role);
         }
-        PipelineConfig config =
-                PipelineConfig.of(
-                        Map.of(
-                                "source.type",
-                                "postgres",
-                                "source.hostname",
-                                POSTGRES.service().host(),
-                                "source.port",
-                                String.valueOf(POSTGRES.service().port()),
-                                "source.database",
-                                database,
-                                "source.username",
-                                role,
-                                "source.password",
-                                PASSWORD));
+        PipelineConfig config = postgresSource(database, role);
         CustomerDimensionJob job = new CustomerDimensionJob();
 
         assertThatThrownBy(() -> job.preflight(config))
@@ -142,21 +128,7 @@ class CustomerSourceCheckITCase {
             SourceSchema.createCdcUser(c, SourceDialect.POSTGRES, role, PASSWORD);
             st.execute("ALTER TABLE address REPLICA IDENTITY DEFAULT");
         }
-        PipelineConfig config =
-                PipelineConfig.of(
-                        Map.of(
-                                "source.type",
-                                "postgres",
-                                "source.hostname",
-                                POSTGRES.service().host(),
-                                "source.port",
-                                String.valueOf(POSTGRES.service().port()),
-                                "source.database",
-                                database,
-                                "source.username",
-                                role,
-                                "source.password",
-                                PASSWORD));
+        PipelineConfig config = postgresSource(database, role);
         CustomerDimensionJob job = new CustomerDimensionJob();
 
         assertThatThrownBy(() -> job.preflight(config))
@@ -245,5 +217,22 @@ class CustomerSourceCheckITCase {
             rs.next();
             return rs.getInt(1);
         }
+    }
+
+    private static PipelineConfig postgresSource(String database, String role) {
+        return PipelineConfig.of(
+                Map.of(
+                        "source.type",
+                        "postgres",
+                        "source.hostname",
+                        POSTGRES.service().host(),
+                        "source.port",
+                        String.valueOf(POSTGRES.service().port()),
+                        "source.database",
+                        database,
+                        "source.username",
+                        role,
+                        "source.password",
+                        PASSWORD));
     }
 }

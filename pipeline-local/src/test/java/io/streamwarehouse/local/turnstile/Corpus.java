@@ -114,16 +114,27 @@ final class Corpus {
      * moves the watermark past every window of the week, so an unbounded run fires them all.
      */
     static Corpus weekThenFlush(TurnstileWeekGenerator week) {
-        List<TurnstileReading> readings =
-                week.readings().stream()
+        return inOrderThenFlush(
+                week.readings(), List.of(), 1, week.start().plusDays(9).atStartOfDay());
+    }
+
+    /**
+     * Readings in reading-time order with the next of {@code broken} after every {@code every}th,
+     * then a reading at {@code flushAt}, after all of them: it moves the watermark past every
+     * window, so an unbounded run fires them all as an end of input would.
+     */
+    static Corpus inOrderThenFlush(
+            List<TurnstileReading> readings,
+            List<Broken<TurnstileReading>> broken,
+            int every,
+            LocalDateTime flushAt) {
+        List<TurnstileReading> sorted =
+                readings.stream()
                         .sorted(java.util.Comparator.comparing(r -> r.readingTime))
                         .toList();
         return new Corpus(4096)
-                .interleave(readings, r -> TurnstileWeekGenerator.mtaLine(r, false), List.of(), 1)
-                .add(
-                        TurnstileWeekGenerator.mtaLine(
-                                reading("FLUSH", week.start().plusDays(9).atStartOfDay(), 0, 0),
-                                false));
+                .interleave(sorted, r -> TurnstileWeekGenerator.mtaLine(r, false), broken, every)
+                .add(TurnstileWeekGenerator.mtaLine(reading("FLUSH", flushAt, 0, 0), false));
     }
 
     /** A REGULAR reading of booth {@code ca} at 59 ST (R051, 02-00-00, NQR456W, BMT). */

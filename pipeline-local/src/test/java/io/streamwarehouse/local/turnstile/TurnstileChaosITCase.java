@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -169,26 +168,10 @@ class TurnstileChaosITCase {
         for (int week = 0; week < WEEKS; week++) {
             readings.addAll(first.startingOn(day0.plusWeeks(week)).readings());
         }
-        readings.sort(Comparator.comparing(r -> r.readingTime));
-        return new Corpus(4096)
-                .interleave(
-                        readings,
-                        r -> TurnstileWeekGenerator.mtaLine(r, false),
-                        TurnstileRejectsITCase.brokenMtaRecords(),
-                        25)
-                .add(
-                        TurnstileWeekGenerator.mtaLine(
-                                new TurnstileReading(
-                                        "FLUSH",
-                                        "R000",
-                                        "00-00-00",
-                                        "FLUSH",
-                                        "X",
-                                        "X",
-                                        day0.plusWeeks(WEEKS).plusDays(2).atStartOfDay(),
-                                        TurnstileReading.REGULAR,
-                                        0,
-                                        0),
-                                false));
+        return Corpus.inOrderThenFlush(
+                readings,
+                TurnstileRejectsITCase.brokenMtaRecords(),
+                25,
+                day0.plusWeeks(WEEKS).plusDays(2).atStartOfDay());
     }
 }

@@ -12,12 +12,10 @@ import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
 import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
-import io.streamwarehouse.turnstile.TurnstileReading;
 import java.io.DataInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
@@ -82,29 +80,12 @@ class TurnstileFailoverITCase {
         // The week in reading-time order with broken records among it, then a reading two days
         // after it, which moves the watermark past the whole week so an unbounded run fires every
         // window an end of input would.
-        List<TurnstileReading> week =
-                WEEK.readings().stream().sorted(Comparator.comparing(r -> r.readingTime)).toList();
         Corpus corpus =
-                new Corpus(4096)
-                        .interleave(
-                                week,
-                                r -> TurnstileWeekGenerator.mtaLine(r, false),
-                                TurnstileRejectsITCase.brokenMtaRecords(),
-                                25)
-                        .add(
-                                TurnstileWeekGenerator.mtaLine(
-                                        new TurnstileReading(
-                                                "FLUSH",
-                                                "R000",
-                                                "00-00-00",
-                                                "FLUSH",
-                                                "X",
-                                                "X",
-                                                DAY0.plusDays(9).atStartOfDay(),
-                                                TurnstileReading.REGULAR,
-                                                0,
-                                                0),
-                                        false));
+                Corpus.inOrderThenFlush(
+                        WEEK.readings(),
+                        TurnstileRejectsITCase.brokenMtaRecords(),
+                        25,
+                        DAY0.plusDays(9).atStartOfDay());
         int chunk = corpus.unpublished() / 4 + 1;
         MiniCluster mini = cluster.miniCluster();
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@link CustomerTopology#build} as the job builds it, fed change events in the shape the CDC
  * source emits, on a mini cluster with parallelism 2 behind a source of parallelism 1.
  */
-class CustomerTopologyTest {
+class CustomerTopologyITCase {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The dimension query on a mini cluster with parallelism 2, so the joins really repartition by
  * address, city and country id and messages of one customer take different paths.
  */
-class CustomerDimensionTest {
+class CustomerDimensionITCase {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =

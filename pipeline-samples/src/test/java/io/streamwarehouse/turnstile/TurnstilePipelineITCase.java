@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * the watermark held back by that lateness, and the station rollup. The expected rows come from
  * feeding the same week in order through the delta function alone and summing by hand.
  */
-class TurnstilePipelineTest {
+class TurnstilePipelineITCase {
     private static final Duration OUT_OF_ORDERNESS = Duration.ofMinutes(30);
     private static final Duration LATENESS = Duration.ofHours(2);
 
