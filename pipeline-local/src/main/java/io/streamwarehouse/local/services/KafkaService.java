@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * 127.0.0.1, with topic auto-creation on (one partition by default). Log directories live under
  * {@code java.io.tmpdir} and are deleted on {@link #close()}.
  */
-public final class KafkaService implements AutoCloseable {
+public final class KafkaService extends EmbeddedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaService.class);
 
@@ -40,17 +39,14 @@ public final class KafkaService implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path workDirectory;
-    private final int port;
     private final int controllerPort;
     private volatile KafkaRaftServer server;
     private final Admin admin;
     private final Duration startupTime;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread shutdownHook;
 
     private KafkaService(Builder builder) {
+        super("Kafka", builder.port);
         long started = System.nanoTime();
-        this.port = Ports.resolve(builder.port, "Kafka");
         this.controllerPort = Ports.resolve(builder.controllerPort, "the Kafka controller");
         this.workDirectory = WorkDirectories.create("kafka-");
         KafkaRaftServer starting = null;
@@ -98,8 +94,7 @@ public final class KafkaService implements AutoCloseable {
         this.server = starting;
         this.admin = startingAdmin;
         this.startupTime = Duration.ofNanos(System.nanoTime() - started);
-        this.shutdownHook = new Thread(this::close, "kafka-" + port + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        closeOnExit();
         LOG.info(
                 "Kafka listening on {}, started in {} ms",
                 bootstrapServers(),
@@ -117,10 +112,6 @@ public final class KafkaService implements AutoCloseable {
 
     public String bootstrapServers() {
         return Ports.LOOPBACK + ":" + port;
-    }
-
-    public int port() {
-        return port;
     }
 
     /** How long {@link Builder#start()} took. */
@@ -180,15 +171,7 @@ public final class KafkaService implements AutoCloseable {
 
     /** Stops the broker and deletes its log directories. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // Already shutting down: this is the hook itself.
-        }
+    protected void stop() {
         closeQuietly(admin, server);
         WorkDirectories.deleteQuietly(workDirectory);
         LOG.info("Kafka on {} stopped", bootstrapServers());

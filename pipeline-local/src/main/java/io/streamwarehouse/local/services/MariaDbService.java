@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * and is deleted on {@link #close()}; if this JVM dies without closing it, a watchdog stops the
  * server within seconds.
  */
-public final class MariaDbService implements AutoCloseable {
+public final class MariaDbService extends EmbeddedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbService.class);
 
@@ -54,17 +53,14 @@ public final class MariaDbService implements AutoCloseable {
     private final Path workDirectory;
     private final Path baseDirectory;
     private final String socket;
-    private final int port;
     private final int serverId;
     private final String rootPassword;
     private final Duration startupTime;
     private final ServerWatchdog watchdog;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread shutdownHook;
 
     private MariaDbService(Builder builder) {
+        super("MariaDB", builder.port);
         long started = System.nanoTime();
-        this.port = Ports.resolve(builder.port, "MariaDB");
         this.serverId = builder.serverId;
         this.rootPassword =
                 builder.rootPassword != null ? builder.rootPassword : Passwords.random();
@@ -126,8 +122,7 @@ public final class MariaDbService implements AutoCloseable {
         }
         this.watchdog = watching;
         this.startupTime = Duration.ofNanos(System.nanoTime() - started);
-        this.shutdownHook = new Thread(this::close, "mariadb-" + port + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        closeOnExit();
         LOG.info(
                 "MariaDB listening on {}:{} (server-id {}), started in {} ms",
                 Ports.LOOPBACK,
@@ -143,14 +138,6 @@ public final class MariaDbService implements AutoCloseable {
     /** Starts a server on a free port with a random root password. */
     public static MariaDbService start() {
         return builder().start();
-    }
-
-    public String host() {
-        return Ports.LOOPBACK;
-    }
-
-    public int port() {
-        return port;
     }
 
     /** The binlog server id of this server; CDC clients must use different ids. */
@@ -315,15 +302,7 @@ public final class MariaDbService implements AutoCloseable {
 
     /** Stops the server and deletes its data directory. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // Already shutting down: this is the hook itself.
-        }
+    protected void stop() {
         stopQuietly(db);
         watchdog.close();
         WorkDirectories.deleteQuietly(workDirectory);

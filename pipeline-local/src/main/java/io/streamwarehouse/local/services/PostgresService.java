@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * and its binaries and data directory live in {@link WorkDirectories#unprivilegedRoot()} instead,
  * since {@code nobody} may not be allowed into the checkout.
  */
-public final class PostgresService implements AutoCloseable {
+public final class PostgresService extends EmbeddedServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresService.class);
 
@@ -46,16 +45,13 @@ public final class PostgresService implements AutoCloseable {
     private final Path dataDirectory;
     private final Path serverLog;
     private final List<String> runAs;
-    private final int port;
     private final String password;
     private final Duration startupTime;
     private final ServerWatchdog watchdog;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread shutdownHook;
 
     private PostgresService(Builder builder) {
+        super("PostgreSQL", builder.port);
         long started = System.nanoTime();
-        this.port = Ports.resolve(builder.port, "PostgreSQL");
         this.password = builder.password != null ? builder.password : Passwords.random();
         boolean asNobody = WorkDirectories.runningAsRoot();
         // nobody may not be able to enter the checkout (java.io.tmpdir of the tests is target/)
@@ -102,8 +98,7 @@ public final class PostgresService implements AutoCloseable {
         }
         this.watchdog = starting;
         this.startupTime = Duration.ofNanos(System.nanoTime() - started);
-        this.shutdownHook = new Thread(this::close, "postgres-" + port + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        closeOnExit();
         LOG.info(
                 "PostgreSQL listening on {}:{}{}, started in {} ms",
                 Ports.LOOPBACK,
@@ -119,14 +114,6 @@ public final class PostgresService implements AutoCloseable {
     /** Starts a server on a free port with a random password. */
     public static PostgresService start() {
         return builder().start();
-    }
-
-    public String host() {
-        return Ports.LOOPBACK;
-    }
-
-    public int port() {
-        return port;
     }
 
     /** The superuser; it may also open replication connections. */
@@ -184,15 +171,7 @@ public final class PostgresService implements AutoCloseable {
 
     /** Stops the server (fast shutdown: open sessions are cut) and deletes its data directory. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // Already shutting down: this is the hook itself.
-        }
+    protected void stop() {
         stopServer();
         watchdog.close();
         WorkDirectories.deleteQuietly(workDirectory);
