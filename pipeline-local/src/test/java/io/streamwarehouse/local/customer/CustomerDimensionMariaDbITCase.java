@@ -68,8 +68,8 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
      * the job is cancelled and restored from its retained checkpoint, alternately, {@code
      * chaos.faults} times (10 in {@code verify}, more under the {@code chaos} profile) at random
      * moments. Afterwards the dimension equals the source join and every change is staged and
-     * audited exactly once. (On the PostgreSQL source with parallelism 2 the same storm ends with
-     * the dimension equal to the join but one audited insert short: see docs/RELIABILITY.md.)
+     * audited exactly once. (On the PostgreSQL source with parallelism 2 the same storm once ended
+     * with the dimension equal to the join but one audited insert short: see docs/RELIABILITY.md.)
      */
     @Test
     @Order(13)
