@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -44,17 +45,11 @@ abstract class CustomerDimensionContract {
 
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
-    /** How long the warehouse is away in the outage test. */
-    private static final Duration OUTAGE = Duration.ofSeconds(20);
-
     /**
      * The per-row state's retention, short so that tests meet rows whose state has expired: their
      * changes must then retract old values from their own before-images.
      */
     protected static final Duration STATE_TTL = Duration.ofSeconds(2);
-
-    /** How long the source is away in the source restart test. */
-    private static final Duration SOURCE_DOWN = Duration.ofSeconds(10);
 
     protected SakilaSource source;
     protected CustomerJobRun job;
@@ -274,8 +269,9 @@ abstract class CustomerDimensionContract {
             if (!sourceGoesToo) {
                 changes.applyAny(150);
             }
-            // the outage itself: long enough for several write retries or restart attempts
-            Thread.sleep(OUTAGE.toMillis());
+            // down until the job has met it twice: writers that gave up retrying, or a source
+            // whose server went too, fail the job over, and its restart meets the outage again
+            job.awaitFailovers(2);
         } finally {
             POSTGRES.service().startAgain();
         }
@@ -299,7 +295,10 @@ abstract class CustomerDimensionContract {
         changes.applyAny(100);
         stopSource();
         try {
-            Thread.sleep(SOURCE_DOWN.toMillis());
+            // down until the job has met it: MariaDB's binlog client waits to reconnect while
+            // checkpoints go on; a PostgreSQL source (the warehouse's server too) fails the job
+            // over
+            job.awaitCheckpointsOrFailover(2);
         } finally {
             startSource();
         }
@@ -320,7 +319,7 @@ abstract class CustomerDimensionContract {
     @Order(12)
     void changesAfterTheirRowsStateExpiredLeaveNoPhantomOrStaleRow() throws Exception {
         for (int round = 0; round < 3; round++) {
-            Thread.sleep(STATE_TTL.multipliedBy(2).toMillis());
+            awaitEveryRowsStateExpired();
             for (Kind kind :
                     List.of(
                             Kind.MOVE_ADDRESS,
@@ -358,6 +357,19 @@ abstract class CustomerDimensionContract {
                                             + customer))
                     .isEqualTo(moved);
         }
+    }
+
+    /**
+     * The per-row state expires on processing-time timers, so what this waits for is time: twice
+     * the retention, with the job running throughout and a checkpoint taken after it.
+     */
+    private void awaitEveryRowsStateExpired() throws Exception {
+        long expired = System.nanoTime() + STATE_TTL.multipliedBy(2).toNanos();
+        await("every row's state expired")
+                .atMost(CustomerJobRun.TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> job.status() == JobStatus.RUNNING && System.nanoTime() > expired);
+        job.awaitNextCheckpoint();
     }
 
     /** Stops the source's database server as a crash would, keeping its data and port. */

@@ -86,6 +86,8 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
                                 while (!calm.get() || stormed.get() < 1_000) {
                                     changes.applyAny(1);
                                     stormed.incrementAndGet();
+                                    // pacing a load generator, not waiting for a condition:
+                                    // unpaced, one connection outruns the job tenfold
                                     Thread.sleep(10);
                                 }
                             } catch (SQLException | InterruptedException e) {
@@ -96,7 +98,12 @@ class CustomerDimensionMariaDbITCase extends CustomerDimensionContract {
         int restores = 0;
         try {
             for (int fault = 0; fault < faults; fault++) {
-                Thread.sleep(500 + random.nextInt(2_000));
+                // a random number of changes into the storm
+                int target = stormed.get() + 20 + random.nextInt(150);
+                await("change " + target + " of the storm")
+                        .atMost(CustomerJobRun.TIMEOUT)
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> stormed.get() >= target || storm.isDone());
                 if (fault % 2 == 0) {
                     job.killTaskManager();
                     kills++;

@@ -16,10 +16,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
@@ -171,7 +173,44 @@ final class CustomerJobRun implements AutoCloseable {
                 .until(() -> status() == JobStatus.RUNNING && completedCheckpoints() >= target);
     }
 
-    private long completedCheckpoints() throws Exception {
+    /**
+     * Waits until the job has failed {@code count} times from now on, each failure told apart by
+     * its time: a job that keeps failing over keeps restarting, it does not give up.
+     */
+    void awaitFailovers(int count) throws Exception {
+        long since = lastFailureTime();
+        Set<Long> seen = new HashSet<>();
+        await(count + " failovers of job " + jobId)
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> {
+                            long last = lastFailureTime();
+                            if (last > since) {
+                                seen.add(last);
+                            }
+                            return seen.size() >= count;
+                        });
+    }
+
+    /**
+     * Waits until the job has either completed {@code count} more checkpoints or failed over: it
+     * has met whatever was just done to its surroundings, whichever way it copes.
+     */
+    void awaitCheckpointsOrFailover(int count) throws Exception {
+        long since = lastFailureTime();
+        long target = completedCheckpoints() + count;
+        await(count + " checkpoints or a failover of job " + jobId)
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> lastFailureTime() > since || completedCheckpoints() >= target);
+    }
+
+    private long lastFailureTime() throws Exception {
+        return failure().map(ErrorInfo::getTimestamp).orElse(Long.MIN_VALUE);
+    }
+
+    long completedCheckpoints() throws Exception {
         CheckpointStatsSnapshot stats =
                 cluster.miniCluster()
                         .getArchivedExecutionGraph(jobId)

@@ -176,20 +176,7 @@ class CustomerSourceCheckITCase {
                     st.execute("SELECT pg_create_physical_replication_slot('" + filler + "')");
                     slots.add(filler);
                 }
-                Map<String, String> settings =
-                        Map.of(
-                                "source.type",
-                                "postgres",
-                                "source.hostname",
-                                POSTGRES.service().host(),
-                                "source.port",
-                                String.valueOf(POSTGRES.service().port()),
-                                "source.database",
-                                database,
-                                "source.username",
-                                role,
-                                "source.password",
-                                PASSWORD);
+                Map<String, String> settings = postgresSettings(database, role);
                 CustomerDimensionJob job = new CustomerDimensionJob();
 
                 job.preflight(with(settings, "source.slot-name", ownSlot));
@@ -220,19 +207,22 @@ class CustomerSourceCheckITCase {
     }
 
     private static PipelineConfig postgresSource(String database, String role) {
-        return PipelineConfig.of(
-                Map.of(
-                        "source.type",
-                        "postgres",
-                        "source.hostname",
-                        POSTGRES.service().host(),
-                        "source.port",
-                        String.valueOf(POSTGRES.service().port()),
-                        "source.database",
-                        database,
-                        "source.username",
-                        role,
-                        "source.password",
-                        PASSWORD));
+        return PipelineConfig.of(postgresSettings(database, role));
+    }
+
+    private static Map<String, String> postgresSettings(String database, String role) {
+        return Map.of(
+                "source.type",
+                "postgres",
+                "source.hostname",
+                POSTGRES.service().host(),
+                "source.port",
+                String.valueOf(POSTGRES.service().port()),
+                "source.database",
+                database,
+                "source.username",
+                role,
+                "source.password",
+                PASSWORD);
     }
 }

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Faults at random points of a replay of generated weeks with broken records among them: the task
  * manager killed (Flink restarts the job from its latest checkpoint) or the job cancelled and
  * resubmitted from its retained checkpoint, alternately, {@code chaos.faults} times (10 in {@code
- * verify}; the {@code chaos} profile runs more, over more weeks). Each fault comes a random time
- * after a random share of the records was published, so it meets loads in every phase: buffered,
- * checkpointed, being committed. Afterwards every window and anomaly equals the SQL oracle's, every
- * row was loaded by exactly one load, and every broken record was rejected once.
+ * verify}; the {@code chaos} profile runs more, over more weeks). Each fault comes after a random
+ * share of the records was published, at once or after one or two more checkpoints, so it meets
+ * loads in every phase: buffered, checkpointed, being committed. Afterwards every window and
+ * anomaly equals the SQL oracle's, every row was loaded by exactly one load, and every broken
+ * record was rejected once.
  */
 class TurnstileChaosITCase {
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -86,7 +87,9 @@ class TurnstileChaosITCase {
             int chunk = corpus.unpublished() / (FAULTS + 1) + 1;
             for (int fault = 0; fault < FAULTS; fault++) {
                 corpus.publish(kafka, topic, chunk / 2 + random.nextInt(chunk));
-                Thread.sleep(random.nextInt(2_000));
+                // at once (records buffered, not yet checkpointed) or after one or two
+                // checkpoints (their loads being committed)
+                run.awaitMoreCheckpoints(random.nextInt(3));
                 if (fault % 2 == 0) {
                     long restoredBefore = run.restoredCheckpoint();
                     // the mini cluster numbers task managers by start; a killed one keeps its
