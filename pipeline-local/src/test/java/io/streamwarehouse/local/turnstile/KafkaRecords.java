@@ -4,8 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class KafkaRecords implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
+    private final String bootstrapServers;
 
     KafkaRecords(String bootstrapServers) {
         Properties props = new Properties();
@@ -27,10 +33,14 @@ final class KafkaRecords implements AutoCloseable {
         // in order and once each, so offsets follow the order of the list
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // the tests share two cores with the broker, PostgreSQL and a Flink cluster: a broker
+        // starved for a while must delay the test data, not fail the test before the job runs
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producer = new KafkaProducer<>(props);
+        this.bootstrapServers = bootstrapServers;
     }
 
     static byte[] utf8(String text) {
@@ -46,7 +56,7 @@ final class KafkaRecords implements AutoCloseable {
         producer.flush();
         List<Long> offsets = new ArrayList<>();
         for (Future<RecordMetadata> f : sent) {
-            offsets.add(f.get().offset());
+            offsets.add(landed(f, topic).offset());
         }
         return offsets;
     }
@@ -60,10 +70,39 @@ final class KafkaRecords implements AutoCloseable {
         }
         producer.flush();
         List<RecordMetadata> landed = new ArrayList<>();
-        for (Future<RecordMetadata> f : sent) {
-            landed.add(f.get());
+        for (int i = 0; i < sent.size(); i++) {
+            landed.add(landed(sent.get(i), records.get(i).topic()));
         }
         return landed;
+    }
+
+    /** A record's metadata, or a failure that says what the broker reported of the topic. */
+    private RecordMetadata landed(Future<RecordMetadata> sent, String topic) throws Exception {
+        try {
+            return sent.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "a test record did not reach "
+                            + topic
+                            + "; the broker says: "
+                            + describe(topic),
+                    e.getCause());
+        }
+    }
+
+    private String describe(String topic) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            return admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)
+                    + " "
+                    + admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(10, TimeUnit.SECONDS)
+                            .get(topic);
+        } catch (Exception e) {
+            return "nothing (" + e + ")";
+        }
     }
 
     List<Long> sendText(String topic, List<String> values) throws Exception {
