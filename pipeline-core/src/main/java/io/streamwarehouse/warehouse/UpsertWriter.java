@@ -31,7 +31,11 @@ public abstract class UpsertWriter<T> implements TableWriter<T> {
         return load;
     }
 
-    /** Whether an applied write of this row is a soft delete. */
+    /**
+     * Whether this row is a soft delete: an update it applies counts as a delete. A soft-deleted
+     * row the table did not hold yet counts as an insert, as it would in a multi-row statement: the
+     * table gained a row, and the audit's inserts must add up to the rows the table holds.
+     */
     protected boolean isDelete(T row) {
         return false;
     }
@@ -40,6 +44,7 @@ public abstract class UpsertWriter<T> implements TableWriter<T> {
      * Whether many rows may go in one statement. Only where a load never holds one key twice, or
      * where a repeated key is harmless ({@code DO NOTHING}): PostgreSQL refuses a statement whose
      * {@code DO UPDATE} would touch one row twice, and the order of a key's changes would be lost.
+     * Not for writers with soft deletes: a multi-row statement cannot tell which row it updated.
      */
     protected boolean multiRow() {
         return false;
@@ -120,10 +125,10 @@ public abstract class UpsertWriter<T> implements TableWriter<T> {
             if (!result.next()) {
                 return RowOutcome.SKIPPED;
             }
-            if (isDelete(row)) {
-                return RowOutcome.DELETED;
+            if (result.getBoolean(1)) {
+                return RowOutcome.INSERTED;
             }
-            return result.getBoolean(1) ? RowOutcome.INSERTED : RowOutcome.UPDATED;
+            return isDelete(row) ? RowOutcome.DELETED : RowOutcome.UPDATED;
         }
     }
 }

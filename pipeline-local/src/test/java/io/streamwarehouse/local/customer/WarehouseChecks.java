@@ -119,16 +119,9 @@ final class WarehouseChecks {
                             + customers
                             + " customers");
         }
-        long flagged = count(c, "SELECT count(*) FROM " + DIMENSION + " WHERE is_deleted");
-        long deletes = sumAudit(c, DIMENSION, "rows_deleted");
-        if (deletes < flagged) {
-            problems.add(
-                    "the dimension's audit rows count "
-                            + deletes
-                            + " soft deletes, but "
-                            + flagged
-                            + " customers are flagged deleted");
-        }
+        // A customer created and deleted before the dimension saw it alive is inserted flagged
+        // deleted, an insert like any other: so the audit's deletes bound no count of flagged rows
+        // here, and the contract tests check them where the changes are known one by one.
         return problems;
     }
 

@@ -204,6 +204,29 @@ class WarehouseWriterITCase {
         assertThat(auditSum("rows_skipped")).isEqualTo(1);
     }
 
+    /**
+     * The audit's inserts add up to the rows the table holds: a soft delete of a row the table
+     * never had inserts it (a customer created and deleted before the dimension saw it, or whose
+     * insert an earlier lifetime wrote to another table), and only a delete of a held row is one.
+     */
+    @Test
+    void aSoftDeleteCountsAsADeleteOnlyWhenTheTableHeldTheRow() throws Exception {
+        try (var harness = harness(new SoftDeletingKvWriter())) {
+            harness.open();
+            harness.processElement(Tuple3.of(1, SoftDeletingKvWriter.DELETED, 1L), 0);
+            harness.processElement(Tuple3.of(2, "alive", 1L), 0);
+            harness.snapshot(1, 0);
+            harness.notifyOfCompletedCheckpoint(1);
+            harness.processElement(Tuple3.of(2, SoftDeletingKvWriter.DELETED, 2L), 0);
+            harness.snapshot(2, 0);
+            harness.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(count("warehouse.kv")).isEqualTo(2);
+        assertThat(auditSum("rows_inserted")).isEqualTo(2);
+        assertThat(auditSum("rows_deleted")).isEqualTo(1);
+        assertThat(auditSum("rows_updated")).isZero();
+    }
+
     @Test
     void checkpointWithNoRowsWritesNoAuditRow() throws Exception {
         try (var harness = harness()) {
@@ -340,6 +363,16 @@ class WarehouseWriterITCase {
         @Override
         protected boolean multiRow() {
             return true;
+        }
+    }
+
+    /** Soft deletes as the dimension writes them: a row marked deleted. */
+    static final class SoftDeletingKvWriter extends KvWriter {
+        static final String DELETED = "deleted";
+
+        @Override
+        protected boolean isDelete(Tuple3<Integer, String, Long> row) {
+            return DELETED.equals(row.f1);
         }
     }
 
