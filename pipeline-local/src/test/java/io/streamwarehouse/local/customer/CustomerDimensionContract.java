@@ -13,10 +13,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.AfterAll;
@@ -264,7 +269,7 @@ abstract class CustomerDimensionContract {
     void warehouseOutageDuringAChangeStormLosesAndDuplicatesNothing() throws Exception {
         boolean sourceGoesToo = source.dialect == SourceDialect.POSTGRES;
         changes.applyAny(150);
-        POSTGRES.service().stopForOutage();
+        POSTGRES.beginOutage();
         try {
             if (!sourceGoesToo) {
                 changes.applyAny(150);
@@ -273,7 +278,7 @@ abstract class CustomerDimensionContract {
             // whose server went too, fail the job over, and its restart meets the outage again
             job.awaitFailovers(2);
         } finally {
-            POSTGRES.service().startAgain();
+            POSTGRES.endOutage();
         }
         if (sourceGoesToo) {
             changes.reconnect();
@@ -333,6 +338,69 @@ abstract class CustomerDimensionContract {
         }
 
         awaitDimensionEqualsSourceJoin();
+    }
+
+    /**
+     * A change storm of inserts, updates and deletes runs while the job's task manager is killed or
+     * the job is cancelled and restored from its retained checkpoint, alternately, {@code
+     * chaos.faults} times (10 in {@code verify}, more under the {@code chaos} profile) at random
+     * moments. Afterwards the dimension equals the source join and every change is staged and
+     * audited exactly once.
+     */
+    @Test
+    @Order(13)
+    void changeStormThroughKillsAndRestoresLosesAndDuplicatesNothing() throws Exception {
+        int faults = Integer.getInteger("chaos.faults", 10);
+        Random random = new Random(faults);
+        AtomicBoolean calm = new AtomicBoolean();
+        AtomicInteger stormed = new AtomicInteger();
+        CompletableFuture<Void> storm =
+                CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                // about 70 changes a second, some thousands in all
+                                while (!calm.get() || stormed.get() < 1_000) {
+                                    changes.applyAny(1);
+                                    stormed.incrementAndGet();
+                                    // pacing a load generator, not waiting for a condition:
+                                    // unpaced, one connection outruns the job tenfold
+                                    Thread.sleep(10);
+                                }
+                            } catch (SQLException | InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        int kills = 0;
+        int restores = 0;
+        try {
+            for (int fault = 0; fault < faults; fault++) {
+                // a random number of changes into the storm
+                int target = stormed.get() + 20 + random.nextInt(150);
+                await("change " + target + " of the storm")
+                        .atMost(CustomerJobRun.TIMEOUT)
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> stormed.get() >= target || storm.isDone());
+                if (fault % 2 == 0) {
+                    job.killTaskManager();
+                    kills++;
+                } else {
+                    job.cancel();
+                    job.restore(job.latestCheckpoint());
+                    restores++;
+                }
+                job.awaitNextCheckpoint();
+            }
+        } finally {
+            calm.set(true);
+        }
+        storm.get();
+
+        awaitDimensionEqualsSourceJoin();
+        System.out.printf(
+                "customer chaos (%s): %d changes during %d task manager kills and %d"
+                        + " cancel-and-restores; dimension equal to the source join, every change"
+                        + " staged once%n",
+                source.dialect, stormed.get(), kills, restores);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.streamwarehouse.local.services;
 
+import java.time.Duration;
+
 /**
  * A PostgreSQL server shared by all tests of the JVM, with a fresh database per caller.
  *
@@ -24,6 +26,37 @@ public final class PostgresExtension extends SharedServiceExtension<PostgresServ
         service().createDatabase(name);
         return name;
     }
+
+    /**
+     * The least time a fault test keeps the server down: {@code outage.seconds}, 0 in {@code
+     * verify} (where the tests keep it down until the job has met the outage) and 60 under the
+     * {@code chaos} profile.
+     */
+    public static final Duration MINIMUM_OUTAGE =
+            Duration.ofSeconds(Integer.getInteger("outage.seconds", 0));
+
+    /**
+     * Stops the server for an outage that a fault test ends with {@link #endOutage()}: what a crash
+     * or a maintenance stop does to the jobs' connections.
+     */
+    public void beginOutage() {
+        service().stopForOutage();
+        outageBegan = System.nanoTime();
+    }
+
+    /**
+     * Starts the server again, once it has been down for {@link #MINIMUM_OUTAGE}: the wait is the
+     * fault itself, so it is a sleep.
+     */
+    public void endOutage() throws InterruptedException {
+        long left = MINIMUM_OUTAGE.toNanos() - (System.nanoTime() - outageBegan);
+        if (left > 0) {
+            Thread.sleep(Duration.ofNanos(left).toMillis());
+        }
+        service().startAgain();
+    }
+
+    private long outageBegan;
 
     /** The JDBC URL of {@code database} on the shared server. */
     public String jdbcUrl(String database) {

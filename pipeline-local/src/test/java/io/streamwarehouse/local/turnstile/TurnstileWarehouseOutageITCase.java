@@ -60,14 +60,14 @@ class TurnstileWarehouseOutageITCase {
             run.awaitWarehouse("the first loads", () -> warehouse.count(Table.STATION_WINDOW) > 0);
             run.awaitMoreCheckpoints(2);
 
-            POSTGRES.service().stopForOutage();
+            POSTGRES.beginOutage();
             try {
                 corpus.publish(kafka, topic, third);
                 // the warehouse stays away until the job has given up on its writes and failed
                 // over three times: restarting with growing backoff, never for good
                 run.awaitFailovers(3, OUTAGE_LIMIT);
             } finally {
-                POSTGRES.service().startAgain();
+                POSTGRES.endOutage();
             }
             corpus.publish(kafka, topic);
 
