@@ -40,6 +40,15 @@ public final class BenchmarkCli implements Callable<Integer> {
     int partitions;
 
     @Option(
+            names = "--reject-burst",
+            defaultValue = "0",
+            description =
+                    "Records of 4 KB that are no reading, published in one burst halfway through"
+                            + " the readings: each must become one reject row (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int rejectBurst;
+
+    @Option(
             names = "--customers",
             defaultValue = "1000000",
             description =
@@ -96,6 +105,7 @@ public final class BenchmarkCli implements Callable<Integer> {
         if (only.contains("turnstile") || only.contains("spark")) {
             new TurnstileThroughput(
                             readings,
+                            rejectBurst,
                             partitions,
                             settings,
                             work,

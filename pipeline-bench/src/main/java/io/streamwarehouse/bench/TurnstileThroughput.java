@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,7 @@ final class TurnstileThroughput {
                     + " (re-implemented for Spark), and the two tables are compared row by row.";
 
     private final int readings;
+    private final int rejectBurst;
     private final int partitions;
     private final Map<String, String> settings;
     private final Path work;
@@ -89,6 +91,7 @@ final class TurnstileThroughput {
 
     TurnstileThroughput(
             int readings,
+            int rejectBurst,
             int partitions,
             Map<String, String> settings,
             Path work,
@@ -96,6 +99,7 @@ final class TurnstileThroughput {
             boolean spark,
             Map<String, String> sparkSettings) {
         this.readings = readings;
+        this.rejectBurst = rejectBurst;
         this.partitions = partitions;
         this.settings = settings;
         this.work = work;
@@ -111,8 +115,8 @@ final class TurnstileThroughput {
             String topic = "bench-turnstile";
             kafka.createTopic(topic, partitions);
             long start = System.nanoTime();
-            publish(kafka.bootstrapServers(), topic, lines);
-            int published = lines.size();
+            publish(kafka.bootstrapServers(), topic, lines, rejectBurst);
+            int published = lines.size() + rejectBurst;
             // the job and the broker get the heap: a run with -Xmx512m shows the job's own needs
             lines = null;
             System.out.printf(
@@ -159,6 +163,7 @@ final class TurnstileThroughput {
                     if (!result.isSuccess()) {
                         throw new IllegalStateException("the job failed: " + result);
                     }
+                    assertBurstRejected(config);
                     long rows = count(config, "warehouse.turnstile_window");
                     long stationRows = count(config, "warehouse.station_window");
                     String note =
@@ -311,7 +316,15 @@ final class TurnstileThroughput {
         }
     }
 
-    static void publish(String bootstrap, String topic, List<String> lines) throws Exception {
+    /** The size of a burst record: a reject row keeps it whole, as raw_payload. */
+    static final int BURST_RECORD_BYTES = 4096;
+
+    /**
+     * The lines in order, with {@code burst} records that are no reading halfway through. The burst
+     * is made while it is sent, so that it never sits on this JVM's heap.
+     */
+    static void publish(String bootstrap, String topic, List<String> lines, int burst)
+            throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("acks", "all");
@@ -320,7 +333,13 @@ final class TurnstileThroughput {
         props.put("key.serializer", ByteArraySerializer.class.getName());
         props.put("value.serializer", ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (String line : lines) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (i == lines.size() / 2) {
+                    for (int b = 0; b < burst; b++) {
+                        producer.send(new ProducerRecord<>(topic, burstRecord(b)));
+                    }
+                }
+                String line = lines.get(i);
                 producer.send(
                         new ProducerRecord<>(
                                 topic,
@@ -328,6 +347,33 @@ final class TurnstileThroughput {
                                 line.getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
+        }
+    }
+
+    /** One line without a field separator, padded to {@link #BURST_RECORD_BYTES}. */
+    private static byte[] burstRecord(int index) {
+        byte[] record = new byte[BURST_RECORD_BYTES];
+        Arrays.fill(record, (byte) 'x');
+        byte[] name = ("burst " + index + " ").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(name, 0, record, 0, name.length);
+        return record;
+    }
+
+    /** Every burst record became one reject row, whole. */
+    private void assertBurstRejected(PipelineConfig config) throws Exception {
+        long rejected =
+                count(
+                        config,
+                        "warehouse.turnstile_rejects WHERE octet_length(raw_payload) = "
+                                + BURST_RECORD_BYTES);
+        if (rejected != rejectBurst) {
+            throw new IllegalStateException(
+                    rejectBurst + " burst records published, " + rejected + " rejected");
+        }
+        if (rejectBurst > 0) {
+            System.out.printf(
+                    "bench: %,d burst records of %,d bytes, %,d reject rows of that size%n",
+                    rejectBurst, BURST_RECORD_BYTES, rejected);
         }
     }
 

@@ -21,10 +21,12 @@ public final class AnomalyWriter extends UpsertWriter<CounterAnomaly> {
 
     @Override
     protected String sql() {
-        return "INSERT INTO warehouse.turnstile_anomalies (ca, unit, scp, station, reading_time,"
-                + " counter, kind, previous_time, previous_value, current_value, delta, threshold)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING RETURNING (xmax = 0)";
+        return """
+                INSERT INTO warehouse.turnstile_anomalies (ca, unit, scp, station, reading_time,
+                    counter, kind, previous_time, previous_value, current_value, delta, threshold)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING (xmax = 0)
+                """;
     }
 
     @Override

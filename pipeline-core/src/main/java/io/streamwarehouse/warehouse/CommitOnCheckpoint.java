@@ -126,10 +126,10 @@ public final class CommitOnCheckpoint<T> extends AbstractStreamOperator<Void>
                     context.getOperatorStateStore()
                             .getUnionListState(
                                     new ListStateDescriptor<>("snapshot-epoch", Types.LONG));
-            stamped.continueEpoch(
+            SnapshotEpoch.Current epoch = stamped.epoch();
+            epoch.continueWith(
                     SnapshotEpoch.kept(
-                            context.isRestored() ? epochState.get() : List.of(),
-                            stamped.snapshotEpoch()));
+                            context.isRestored() ? epochState.get() : List.of(), epoch.value()));
         }
     }
 
@@ -207,7 +207,7 @@ public final class CommitOnCheckpoint<T> extends AbstractStreamOperator<Void>
         }
         state.update(snapshot);
         if (writer instanceof SnapshotEpoch.Stamped stamped) {
-            epochState.update(List.of(stamped.snapshotEpoch()));
+            epochState.update(List.of(stamped.epoch().value()));
         }
     }
 

@@ -19,7 +19,7 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange>
     private static final long serialVersionUID = 1L;
 
     private final EmailPolicy emailPolicy;
-    private long snapshotEpoch;
+    private final SnapshotEpoch.Current epoch;
 
     /** Stores the row images as the source has them. */
     public CustomerChangeWriter() {
@@ -38,17 +38,12 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange>
      */
     public CustomerChangeWriter(EmailPolicy emailPolicy, long snapshotEpoch) {
         this.emailPolicy = emailPolicy;
-        this.snapshotEpoch = snapshotEpoch;
+        this.epoch = new SnapshotEpoch.Current(snapshotEpoch);
     }
 
     @Override
-    public long snapshotEpoch() {
-        return snapshotEpoch;
-    }
-
-    @Override
-    public void continueEpoch(long epoch) {
-        this.snapshotEpoch = epoch;
+    public SnapshotEpoch.Current epoch() {
+        return epoch;
     }
 
     @Override
@@ -58,11 +53,13 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange>
 
     @Override
     protected String sql() {
-        return "INSERT INTO staging.customer_changes (source_table, record_key, source_position,"
-                + " operation, source_version, source_ts, before_image, after_image, ingested_at,"
-                + " job_id, load_id, snapshot_epoch)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING RETURNING (xmax = 0)";
+        return """
+                INSERT INTO staging.customer_changes (source_table, record_key, source_position,
+                    operation, source_version, source_ts, before_image, after_image, ingested_at,
+                    job_id, load_id, snapshot_epoch)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING (xmax = 0)
+                """;
     }
 
     @Override
@@ -70,7 +67,7 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange>
         CustomerChange change = original.withEmailPolicy(emailPolicy);
         s.setString(1, change.table().tableName());
         s.setString(2, String.valueOf(change.primaryKey()));
-        s.setString(3, change.sourcePositionIn(snapshotEpoch));
+        s.setString(3, change.sourcePositionIn(epoch.value()));
         s.setString(4, change.op().code());
         s.setLong(5, change.sourceVersion());
         if (change.sourceTsMillis() == null) {
@@ -83,7 +80,7 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange>
         s.setTimestamp(9, Timestamp.from(load().startedAt()));
         s.setString(10, load().jobId);
         s.setLong(11, load().checkpointId);
-        s.setLong(12, snapshotEpoch);
+        s.setLong(12, epoch.value());
     }
 
     @Override

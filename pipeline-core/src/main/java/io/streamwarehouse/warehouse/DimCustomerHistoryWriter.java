@@ -19,28 +19,18 @@ import org.apache.flink.types.Row;
 public final class DimCustomerHistoryWriter implements TableWriter<Row>, SnapshotEpoch.Stamped {
     private static final long serialVersionUID = 1L;
 
-    private long snapshotEpoch;
-
-    /** Writes versions of epoch 0, the epoch of rows written before epochs existed. */
-    public DimCustomerHistoryWriter() {
-        this(0L);
-    }
+    private final SnapshotEpoch.Current epoch;
 
     /**
      * @param snapshotEpoch the epoch of a fresh start; a restore continues its lifetime's epoch
      */
     public DimCustomerHistoryWriter(long snapshotEpoch) {
-        this.snapshotEpoch = snapshotEpoch;
+        this.epoch = new SnapshotEpoch.Current(snapshotEpoch);
     }
 
     @Override
-    public long snapshotEpoch() {
-        return snapshotEpoch;
-    }
-
-    @Override
-    public void continueEpoch(long epoch) {
-        this.snapshotEpoch = epoch;
+    public SnapshotEpoch.Current epoch() {
+        return epoch;
     }
 
     private static final String[] ATTRIBUTES = {
@@ -115,27 +105,27 @@ public final class DimCustomerHistoryWriter implements TableWriter<Row>, Snapsho
 
         PreparedStatement open = statements.get(OPEN);
         open.setInt(1, customer);
-        open.setLong(2, snapshotEpoch);
+        open.setLong(2, epoch.value());
         open.setLong(3, version);
         open.setTimestamp(4, from);
         for (int i = 0; i < ATTRIBUTES.length; i++) {
             open.setObject(5 + i, row.getField(ATTRIBUTES[i]));
         }
         open.setInt(5 + ATTRIBUTES.length, customer);
-        open.setLong(6 + ATTRIBUTES.length, snapshotEpoch);
+        open.setLong(6 + ATTRIBUTES.length, epoch.value());
         open.setLong(7 + ATTRIBUTES.length, version);
 
         PreparedStatement close = statements.get(CLOSE);
         close.setTimestamp(1, from);
         close.setInt(2, customer);
-        close.setLong(3, snapshotEpoch);
+        close.setLong(3, epoch.value());
         close.setLong(4, version);
         PreparedStatement refine = statements.get(REFINE);
         for (int i = 0; i < ATTRIBUTES.length; i++) {
             refine.setObject(1 + i, row.getField(ATTRIBUTES[i]));
         }
         refine.setInt(1 + ATTRIBUTES.length, customer);
-        refine.setLong(2 + ATTRIBUTES.length, snapshotEpoch);
+        refine.setLong(2 + ATTRIBUTES.length, epoch.value());
         refine.setLong(3 + ATTRIBUTES.length, version);
         if (refine.executeUpdate() > 0) {
             return RowOutcome.UPDATED;

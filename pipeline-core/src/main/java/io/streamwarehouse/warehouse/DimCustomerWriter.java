@@ -19,28 +19,18 @@ import org.apache.flink.types.Row;
 public final class DimCustomerWriter extends UpsertWriter<Row> implements SnapshotEpoch.Stamped {
     private static final long serialVersionUID = 1L;
 
-    private long snapshotEpoch;
-
-    /** Writes rows of epoch 0, the epoch of rows written before epochs existed. */
-    public DimCustomerWriter() {
-        this(0L);
-    }
+    private final SnapshotEpoch.Current epoch;
 
     /**
      * @param snapshotEpoch the epoch of a fresh start; a restore continues its lifetime's epoch
      */
     public DimCustomerWriter(long snapshotEpoch) {
-        this.snapshotEpoch = snapshotEpoch;
+        this.epoch = new SnapshotEpoch.Current(snapshotEpoch);
     }
 
     @Override
-    public long snapshotEpoch() {
-        return snapshotEpoch;
-    }
-
-    @Override
-    public void continueEpoch(long epoch) {
-        this.snapshotEpoch = epoch;
+    public SnapshotEpoch.Current epoch() {
+        return epoch;
     }
 
     /** Every dimension column but the key, in the table's order. */
@@ -119,7 +109,7 @@ public final class DimCustomerWriter extends UpsertWriter<Row> implements Snapsh
         for (int i = 0; i < ATTRIBUTES.length; i++) {
             s.setObject(i + 2, jdbcValue(row.getField(ATTRIBUTES[i])), sqlType(ATTRIBUTES[i]));
         }
-        s.setLong(ATTRIBUTES.length + 2, snapshotEpoch);
+        s.setLong(ATTRIBUTES.length + 2, epoch.value());
     }
 
     private static Object jdbcValue(Object value) {

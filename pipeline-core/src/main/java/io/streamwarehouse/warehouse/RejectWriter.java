@@ -15,10 +15,12 @@ public final class RejectWriter extends UpsertWriter<Reject> {
 
     @Override
     protected String sql() {
-        return "INSERT INTO warehouse.turnstile_rejects"
-                + " (topic, kafka_partition, kafka_offset, reason, detail, raw_payload)"
-                + " VALUES (?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING RETURNING (xmax = 0)";
+        return """
+                INSERT INTO warehouse.turnstile_rejects
+                    (topic, kafka_partition, kafka_offset, reason, detail, raw_payload)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING (xmax = 0)
+                """;
     }
 
     @Override

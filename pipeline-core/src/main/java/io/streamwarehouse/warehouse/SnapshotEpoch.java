@@ -1,5 +1,7 @@
 package io.streamwarehouse.warehouse;
 
+import java.io.Serializable;
+
 /**
  * The epoch of a job lifetime: from a start without state (and so with a fresh snapshot of the
  * source) to the next one. Rows of the customer dimension are ordered by {@code (snapshot_epoch,
@@ -17,10 +19,29 @@ public final class SnapshotEpoch {
     /** A writer whose rows carry the epoch of the job lifetime that wrote them. */
     public interface Stamped {
         /** The epoch this writer stamps on its rows. */
-        long snapshotEpoch();
+        Current epoch();
+    }
 
-        /** Replaces the proposed epoch with the one the restored lifetime began with. */
-        void continueEpoch(long epoch);
+    /**
+     * The epoch a writer stamps: the one proposed at a fresh start, until a restore replaces it
+     * with the one its lifetime began with.
+     */
+    public static final class Current implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private long value;
+
+        public Current(long proposed) {
+            this.value = proposed;
+        }
+
+        public long value() {
+            return value;
+        }
+
+        void continueWith(long restored) {
+            this.value = restored;
+        }
     }
 
     /** The epoch a new lifetime proposes: now. */

@@ -16,16 +16,18 @@ public final class StationWindowWriter extends UpsertWriter<Row> {
 
     @Override
     protected String sql() {
-        return "INSERT INTO warehouse.station_window AS t (window_start, window_end, station,"
-                + " linename, entries, exits, readings, turnstiles)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT ON CONSTRAINT station_window_pk DO UPDATE SET"
-                + " entries = EXCLUDED.entries, exits = EXCLUDED.exits,"
-                + " readings = EXCLUDED.readings, turnstiles = EXCLUDED.turnstiles,"
-                + " loaded_at = now()"
-                + " WHERE (t.entries, t.exits, t.readings, t.turnstiles) IS DISTINCT FROM"
-                + " (EXCLUDED.entries, EXCLUDED.exits, EXCLUDED.readings, EXCLUDED.turnstiles)"
-                + " RETURNING (xmax = 0)";
+        return """
+                INSERT INTO warehouse.station_window AS t (window_start, window_end, station,
+                    linename, entries, exits, readings, turnstiles)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT ON CONSTRAINT station_window_pk DO UPDATE SET
+                    entries = EXCLUDED.entries, exits = EXCLUDED.exits,
+                    readings = EXCLUDED.readings, turnstiles = EXCLUDED.turnstiles,
+                    loaded_at = now()
+                WHERE (t.entries, t.exits, t.readings, t.turnstiles) IS DISTINCT FROM
+                    (EXCLUDED.entries, EXCLUDED.exits, EXCLUDED.readings, EXCLUDED.turnstiles)
+                RETURNING (xmax = 0)
+                """;
     }
 
     @Override

@@ -19,15 +19,18 @@ public final class TurnstileWindowWriter extends UpsertWriter<Row> {
 
     @Override
     protected String sql() {
-        return "INSERT INTO warehouse.turnstile_window AS t (window_start, window_end, ca, unit,"
-                + " scp, station, linename, division, reading_date, description, entries, exits,"
-                + " readings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT ON CONSTRAINT turnstile_window_pk DO UPDATE SET"
-                + " entries = EXCLUDED.entries, exits = EXCLUDED.exits,"
-                + " readings = EXCLUDED.readings, loaded_at = now()"
-                + " WHERE (t.entries, t.exits, t.readings)"
-                + " IS DISTINCT FROM (EXCLUDED.entries, EXCLUDED.exits, EXCLUDED.readings)"
-                + " RETURNING (xmax = 0)";
+        return """
+                INSERT INTO warehouse.turnstile_window AS t (window_start, window_end, ca, unit,
+                    scp, station, linename, division, reading_date, description, entries, exits,
+                    readings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT ON CONSTRAINT turnstile_window_pk DO UPDATE SET
+                    entries = EXCLUDED.entries, exits = EXCLUDED.exits,
+                    readings = EXCLUDED.readings, loaded_at = now()
+                WHERE (t.entries, t.exits, t.readings)
+                    IS DISTINCT FROM (EXCLUDED.entries, EXCLUDED.exits, EXCLUDED.readings)
+                RETURNING (xmax = 0)
+                """;
     }
 
     @Override

@@ -16,7 +16,7 @@ class DimCustomerWriterTest {
      */
     @Test
     void theStatementNamesEveryDimensionColumnInTheOrderBindBindsThem() {
-        String sql = new DimCustomerWriter().sql();
+        String sql = new DimCustomerWriter(0L).sql();
         String insertColumns =
                 sql.substring(sql.indexOf('(') + 1, sql.indexOf(')')).replaceAll("\\s+", "");
         List<String> expected = new ArrayList<>(CustomerDimension.COLUMNS);

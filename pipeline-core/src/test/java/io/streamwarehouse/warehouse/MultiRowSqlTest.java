@@ -33,7 +33,7 @@ class MultiRowSqlTest {
             assertThat(writer.multiRow()).isTrue();
             assertThat(MultiRowSql.of(writer.sql()).parameters()).isPositive();
         }
-        assertThat(new DimCustomerWriter().multiRow())
+        assertThat(new DimCustomerWriter(0L).multiRow())
                 .as("a load may hold one customer twice, in order")
                 .isFalse();
         assertThatThrownBy(() -> MultiRowSql.of("INSERT INTO t SELECT 1"))

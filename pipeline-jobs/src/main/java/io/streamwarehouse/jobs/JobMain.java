@@ -21,10 +21,7 @@ import picocli.CommandLine.Parameters;
         description = "Runs one pipeline job on the Flink cluster that executes this jar.")
 public final class JobMain implements Callable<Integer> {
 
-    @Parameters(
-            index = "0",
-            paramLabel = "JOB",
-            description = "customer-dimension or turnstile-aggregates")
+    @Parameters(paramLabel = "JOB", description = "customer-dimension or turnstile-aggregates")
     String jobName;
 
     @Option(

@@ -100,15 +100,10 @@ public final class MysqlSourceCheck {
                 problems.add(
                         fatal(
                                 "table." + table,
-                                "table "
-                                        + table
-                                        + " is missing in database "
-                                        + database
-                                        + " or not visible to "
-                                        + user
-                                        + "; create it with"
-                                        + " sql/source/mysql/V1__sakila_customer_tables.sql and"
-                                        + " grant SELECT with sql/source/mysql/cdc_user.sql"));
+                                "table %s is missing in database %s or not visible to %s; create it"
+                                                .formatted(table, database, user)
+                                        + " with sql/source/mysql/V1__sakila_customer_tables.sql"
+                                        + " and grant SELECT with sql/source/mysql/cdc_user.sql"));
             } else if (!type.equalsIgnoreCase("BASE TABLE")) {
                 problems.add(
                         fatal(

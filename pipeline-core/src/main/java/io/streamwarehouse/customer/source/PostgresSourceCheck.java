@@ -99,14 +99,9 @@ public final class PostgresSourceCheck {
                 problems.add(
                         fatal(
                                 "table." + table,
-                                "table "
-                                        + schema
-                                        + "."
-                                        + table
-                                        + " does not exist or is not visible to "
-                                        + role
-                                        + "; create it with"
-                                        + " sql/source/postgres/V1__sakila_customer_tables.sql"));
+                                "table %s.%s does not exist or is not visible to %s; create it"
+                                                .formatted(schema, table, role)
+                                        + " with sql/source/postgres/V1__sakila_customer_tables.sql"));
                 continue;
             }
             if (!identity.equals("f")) {

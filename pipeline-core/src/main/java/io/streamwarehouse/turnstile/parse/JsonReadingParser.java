@@ -9,6 +9,7 @@ import io.streamwarehouse.turnstile.RejectReason;
 import io.streamwarehouse.turnstile.TurnstileReading;
 import java.io.IOException;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -96,17 +97,9 @@ final class JsonReadingParser extends AbstractTextParser {
         String desc = ReadingFields.description(text(values, "desc"));
         long entries = counter(values, "entries");
         long exits = counter(values, "exits");
+        LocalDateTime at = date.atTime(time);
         return new TurnstileReading(
-                ca,
-                unit,
-                scp,
-                station,
-                linename,
-                division,
-                date.atTime(time),
-                desc,
-                entries,
-                exits);
+                ca, unit, scp, station, linename, division, at, desc, entries, exits);
     }
 
     private static Map<String, Value> readObject(String text) throws InvalidRecord {

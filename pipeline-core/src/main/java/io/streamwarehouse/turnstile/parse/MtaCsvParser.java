@@ -10,6 +10,7 @@ import static io.streamwarehouse.turnstile.parse.ReadingFields.time;
 import io.streamwarehouse.turnstile.RejectReason;
 import io.streamwarehouse.turnstile.TurnstileReading;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
@@ -80,17 +81,9 @@ final class MtaCsvParser extends AbstractTextParser {
         String desc = description(fields[8]);
         long entries = counter(fields[9], "ENTRIES");
         long exits = counter(fields[10], "EXITS");
+        LocalDateTime at = date.atTime(time);
         return new TurnstileReading(
-                ca,
-                unit,
-                scp,
-                station,
-                linename,
-                division,
-                date.atTime(time),
-                desc,
-                entries,
-                exits);
+                ca, unit, scp, station, linename, division, at, desc, entries, exits);
     }
 
     private static boolean isRowIndex(String field) {

@@ -120,9 +120,9 @@ public final class TurnstileWeekGenerator {
 
         // 59 ST, BMT side: two turnstiles of one booth on the 03/07/11 schedule; the second
         // one is silent from Monday 03:00 to Tuesday 07:00 (28 h: no delta, a gap record).
-        Turnstile a002 = new Turnstile("A002", "R051", "02-00-00", "59 ST", "NQR456W", "BMT");
+        Turnstile a002 = new Turnstile("A002,R051,02-00-00,59 ST,NQR456W,BMT");
         all.addAll(a002.counting(random, schedule(start.atTime(3, 0), FOUR_HOURS, end), 20, 1, 1));
-        Turnstile a002b = new Turnstile("A002", "R051", "02-00-01", "59 ST", "NQR456W", "BMT");
+        Turnstile a002b = new Turnstile("A002,R051,02-00-01,59 ST,NQR456W,BMT");
         LocalDateTime gapFrom = start.plusDays(2).atTime(3, 0);
         LocalDateTime gapTo = start.plusDays(3).atTime(7, 0);
         List<LocalDateTime> withGap = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class TurnstileWeekGenerator {
         all.addAll(a002b.counting(random, withGap, 30, 1, 1));
 
         // 59 ST, IRT side: same station name, other LINENAME order; +2.1M in 4 h on Friday 23:00.
-        Turnstile r245a = new Turnstile("R245A", "R051", "01-06-00", "59 ST", "456NQRW", "IRT");
+        Turnstile r245a = new Turnstile("R245A,R051,01-06-00,59 ST,456NQRW,IRT");
         List<TurnstileReading> jumping =
                 r245a.counting(random, schedule(start.atTime(3, 0), FOUR_HOURS, end), 25, 1, 1);
         LocalDateTime jumpAt = start.plusDays(6).atTime(23, 0);
@@ -147,21 +147,21 @@ public final class TurnstileWeekGenerator {
         all.addAll(jumping);
 
         // 57 ST-7 AV: both registers count backwards, 00/04/08 schedule.
-        Turnstile a011 = new Turnstile("A011", "R080", "01-03-00", "57 ST-7 AV", "NQRW", "BMT");
+        Turnstile a011 = new Turnstile("A011,R080,01-03-00,57 ST-7 AV,NQRW,BMT");
         all.addAll(
                 a011.from(885_337_107L, 488_548_944L)
                         .counting(
                                 random, schedule(start.atTime(0, 0), FOUR_HOURS, end), 15, -1, -1));
 
         // HEWES ST: ENTRIES counts down from just under 2^31, EXITS up; 01/05/09 schedule.
-        Turnstile j003 = new Turnstile("J003", "R352", "00-00-00", "HEWES ST", "JM", "BMT");
+        Turnstile j003 = new Turnstile("J003,R352,00-00-00,HEWES ST,JM,BMT");
         all.addAll(
                 j003.from(2_147_178_400L, 671_304_352L)
                         .counting(random, schedule(start.atTime(1, 0), FOUR_HOURS, end), 8, -1, 1));
 
         // LEXINGTON AV/53: REGULAR and RECOVR AUD (register 7) at 15:00 on the first day, and a
         // reset of both registers on Wednesday 11:00.
-        Turnstile n306 = new Turnstile("N306", "R017", "00-00-00", "LEXINGTON AV/53", "EM6", "IND");
+        Turnstile n306 = new Turnstile("N306,R017,00-00-00,LEXINGTON AV/53,EM6,IND");
         List<TurnstileReading> n306Readings =
                 n306.from(22_618L, 30_586L)
                         .counting(random, schedule(start.atTime(3, 0), FOUR_HOURS, end), 12, 1, 1);
@@ -181,7 +181,7 @@ public final class TurnstileWeekGenerator {
 
         // JAMAICA CENTER: EXITS always 0, an off-hour REGULAR at 09:29:38 and a RECOVR AUD at
         // 11:45 on Tuesday, both with plausible values.
-        Turnstile n606 = new Turnstile("N606", "R025", "00-05-00", "JAMAICA CENTER", "EJZ", "IND");
+        Turnstile n606 = new Turnstile("N606,R025,00-05-00,JAMAICA CENTER,EJZ,IND");
         List<LocalDateTime> n606Times =
                 new ArrayList<>(schedule(start.atTime(0, 0), FOUR_HOURS, end));
         LocalDate tuesday = start.plusDays(3);
@@ -198,8 +198,7 @@ public final class TurnstileWeekGenerator {
         all.addAll(n606Readings);
 
         // ATL AV-BARCLAY: every 15 minutes (672 readings a week).
-        Turnstile c009 =
-                new Turnstile("C009", "R057", "03-00-00", "ATL AV-BARCLAY", "BDNQR2345", "BMT");
+        Turnstile c009 = new Turnstile("C009,R057,03-00-00,ATL AV-BARCLAY,BDNQR2345,BMT");
         all.addAll(
                 c009.from(1_332_681L, 3_123_900L)
                         .counting(
@@ -210,7 +209,7 @@ public final class TurnstileWeekGenerator {
                                 1));
 
         // PATH: irregular seconds and a 4 h 12 min cycle.
-        Turnstile path = new Turnstile("PTH01", "R549", "00-00-00", "NEWARK HW BMEBE", "1", "PTH");
+        Turnstile path = new Turnstile("PTH01,R549,00-00-00,NEWARK HW BMEBE,1,PTH");
         all.addAll(
                 path.from(53_617L, 6_701L)
                         .counting(
@@ -221,15 +220,15 @@ public final class TurnstileWeekGenerator {
                                 1));
 
         // Roosevelt Island tram: ENTRIES never move.
-        Turnstile tram = new Turnstile("TRAM2", "R469", "00-05-01", "RIT-ROOSEVELT", "R", "RIT");
+        Turnstile tram = new Turnstile("TRAM2,R469,00-05-01,RIT-ROOSEVELT,R,RIT");
         all.addAll(
                 tram.from(0L, 1_220L)
                         .counting(random, schedule(start.atTime(1, 0), FOUR_HOURS, end), 6, 0, 1));
 
         // Two different "23 ST" stations.
-        Turnstile a030 = new Turnstile("A030", "R083", "01-00-00", "23 ST", "NRW", "BMT");
+        Turnstile a030 = new Turnstile("A030,R083,01-00-00,23 ST,NRW,BMT");
         all.addAll(a030.counting(random, schedule(start.atTime(1, 0), FOUR_HOURS, end), 35, 1, 1));
-        Turnstile r227 = new Turnstile("R227", "R131", "00-00-00", "23 ST", "6", "IRT");
+        Turnstile r227 = new Turnstile("R227,R131,00-00-00,23 ST,6,IRT");
         all.addAll(r227.counting(random, schedule(start.atTime(0, 0), FOUR_HOURS, end), 45, 1, 1));
 
         all.sort(FILE_ORDER);
@@ -356,19 +355,20 @@ public final class TurnstileWeekGenerator {
         Long entries;
         Long exits;
 
-        Turnstile(
-                String ca,
-                String unit,
-                String scp,
-                String station,
-                String linename,
-                String division) {
-            this.ca = ca;
-            this.unit = unit;
-            this.scp = scp;
-            this.station = station;
-            this.linename = linename;
-            this.division = division;
+        /**
+         * From its identity as the weekly files write it: C/A,UNIT,SCP,STATION,LINENAME,DIVISION.
+         */
+        Turnstile(String identity) {
+            String[] field = identity.split(",", -1);
+            if (field.length != 6) {
+                throw new IllegalArgumentException("not a turnstile identity: " + identity);
+            }
+            ca = field[0];
+            unit = field[1];
+            scp = field[2];
+            station = field[3];
+            linename = field[4];
+            division = field[5];
         }
 
         Turnstile from(long entries, long exits) {
