@@ -120,7 +120,7 @@ final class TurnstileThroughput {
             // the job and the broker get the heap: a run with -Xmx512m shows the job's own needs
             lines = null;
             System.out.printf(
-                    "bench: %,d readings on %d partitions published in %.1f s%n",
+                    "bench: %,d records on %d partitions published in %.1f s%n",
                     published, partitions, (System.nanoTime() - start) / 1e9);
 
             double cpu = Cpu.seconds();
@@ -166,11 +166,34 @@ final class TurnstileThroughput {
                     assertBurstRejected(config);
                     long rows = count(config, "warehouse.turnstile_window");
                     long stationRows = count(config, "warehouse.station_window");
+                    // how the rows were cut into loads: with a checkpoint interval longer than the
+                    // run, one load holds them all until the final checkpoint
+                    long windowLoads =
+                            count(
+                                    config,
+                                    "audit.load_audit"
+                                            + " WHERE target_table = 'warehouse.turnstile_window'");
+                    long largestLoad =
+                            number(
+                                    config,
+                                    "SELECT coalesce(max(rows_inserted + rows_updated"
+                                            + " + rows_skipped), 0) FROM audit.load_audit"
+                                            + " WHERE target_table = 'warehouse.turnstile_window'");
                     String note =
                             String.format(
-                                    "%,d readings, %d partitions, %s; %,d turnstile and %,d station"
-                                            + " window rows committed; %.1f s from submit",
-                                    published, partitions, settings, rows, stationRows, jobSeconds);
+                                    "%,d records (%,d of them burst), %d partitions, %s; %,d turnstile"
+                                            + " and %,d station"
+                                            + " window rows committed in %,d loads (the largest"
+                                            + " %,d rows); %.1f s from submit",
+                                    published,
+                                    rejectBurst,
+                                    partitions,
+                                    settings,
+                                    rows,
+                                    stationRows,
+                                    windowLoads,
+                                    largestLoad,
+                                    jobSeconds);
                     report.add(
                             NAME,
                             "job end to end",
@@ -433,9 +456,13 @@ final class TurnstileThroughput {
     }
 
     private static long count(PipelineConfig config, String table) throws Exception {
+        return number(config, "SELECT count(*) FROM " + table);
+    }
+
+    private static long number(PipelineConfig config, String sql) throws Exception {
         try (Connection c = WarehouseConnection.from(config).open();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

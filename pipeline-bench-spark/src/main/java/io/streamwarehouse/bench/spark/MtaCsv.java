@@ -18,6 +18,7 @@ import java.time.format.SignStyle;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -165,34 +166,29 @@ final class MtaCsv {
         return normal;
     }
 
+    /**
+     * NFKC, format characters (zero-width, soft hyphen, byte order mark) dropped, each run of white
+     * space one space, the ends stripped; what is left must be printable ASCII.
+     */
     private static String normalise(String value) throws Invalid {
         if (isPlainAscii(value)) {
             return value;
         }
-        String folded = Normalizer.normalize(value, Normalizer.Form.NFKC);
-        StringBuilder out = new StringBuilder(folded.length());
-        boolean space = false;
-        for (int i = 0; i < folded.length(); ) {
-            int cp = folded.codePointAt(i);
-            i += Character.charCount(cp);
-            if (Character.getType(cp) == Character.FORMAT) {
-                continue;
-            }
-            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
-                space = true;
-                continue;
-            }
-            if (space && out.length() > 0) {
-                out.append(' ');
-            }
-            space = false;
-            if (cp < 0x20 || cp > 0x7e) {
-                throw new Invalid("non_ascii");
-            }
-            out.appendCodePoint(cp);
+        String folded =
+                FORMAT_CHARACTERS
+                        .matcher(Normalizer.normalize(value, Normalizer.Form.NFKC))
+                        .replaceAll("");
+        String spaced = SPACE_RUNS.matcher(folded).replaceAll(" ").strip();
+        if (!PRINTABLE_ASCII.matcher(spaced).matches()) {
+            throw new Invalid("non_ascii");
         }
-        return out.toString();
+        return spaced;
     }
+
+    private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
+    private static final Pattern SPACE_RUNS =
+            Pattern.compile("[\\p{javaWhitespace}\\p{javaSpaceChar}]+");
+    private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7e]*");
 
     private static boolean isPlainAscii(String value) {
         char previous = 'x';
@@ -234,64 +230,35 @@ final class MtaCsv {
         throw new Invalid("unknown_desc");
     }
 
+    /**
+     * One CSV field at the start of the region: padding, then a quoted field ({@code ""} inside is
+     * one quote) or a bare one without quotes, padding, then a comma or the end of the line.
+     */
+    private static final Pattern CSV_FIELD =
+            Pattern.compile(" *(?:\"((?:[^\"]|\"\")*)\"|([^,\"]*)) *(,|\\z)");
+
     static String[] splitCsv(String line) throws Invalid {
-        int end = line.length();
-        while (end > 0 && (line.charAt(end - 1) == '\n' || line.charAt(end - 1) == '\r')) {
-            end--;
-        }
-        String text = line.substring(0, end);
-        if (text.indexOf('"') < 0) {
-            String[] fields = text.split(",", -1);
+        if (line.indexOf('"') < 0) {
+            // every field is stripped: the line end goes with the last one's padding
+            String[] fields = line.split(",", -1);
             for (int i = 0; i < fields.length; i++) {
                 fields[i] = fields[i].strip();
             }
             return fields;
         }
+        String text = line.replaceFirst("[\\r\\n]+\\z", "");
         List<String> fields = new ArrayList<>();
-        int i = 0;
-        while (true) {
-            int start = i;
-            while (i < text.length() && text.charAt(i) == ' ') {
-                i++;
+        Matcher field = CSV_FIELD.matcher(text);
+        for (int at = 0; ; at = field.end()) {
+            if (!field.region(at, text.length()).lookingAt()) {
+                throw new Invalid("bad_quoting");
             }
-            StringBuilder field = new StringBuilder();
-            if (i < text.length() && text.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= text.length()) {
-                        throw new Invalid("bad_quoting");
-                    }
-                    char c = text.charAt(i++);
-                    if (c != '"') {
-                        field.append(c);
-                    } else if (i < text.length() && text.charAt(i) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        break;
-                    }
-                }
-                while (i < text.length() && text.charAt(i) == ' ') {
-                    i++;
-                }
-                if (i < text.length() && text.charAt(i) != ',') {
-                    throw new Invalid("bad_quoting");
-                }
-            } else {
-                int comma = text.indexOf(',', start);
-                comma = comma < 0 ? text.length() : comma;
-                String raw = text.substring(start, comma);
-                if (raw.indexOf('"') >= 0) {
-                    throw new Invalid("bad_quoting");
-                }
-                field.append(raw);
-                i = comma;
-            }
-            fields.add(field.toString().strip());
-            if (i >= text.length()) {
+            String quoted = field.group(1);
+            fields.add(
+                    quoted != null ? quoted.replace("\"\"", "\"").strip() : field.group(2).strip());
+            if (field.group(3).isEmpty()) {
                 return fields.toArray(new String[0]);
             }
-            i++;
         }
     }
 }

@@ -1,12 +1,16 @@
 package io.streamwarehouse.bench.spark;
 
 import java.io.Serializable;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * One turnstile's open 1-hour window for one grouping (LINENAME, DIVISION, DATE, DESC of the deltas
  * in it): the running sums of the Flink job's per-turnstile window aggregate. A bean, kept in
  * {@link TurnstileState}.
  */
+@Getter
+@Setter
 public class OpenWindow implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -27,69 +31,5 @@ public class OpenWindow implements Serializable {
                 && linename.equals(r.getLinename())
                 && division.equals(r.getDivision())
                 && description.equals(r.getDescription());
-    }
-
-    public long getStart() {
-        return start;
-    }
-
-    public void setStart(long start) {
-        this.start = start;
-    }
-
-    public String getLinename() {
-        return linename;
-    }
-
-    public void setLinename(String linename) {
-        this.linename = linename;
-    }
-
-    public String getDivision() {
-        return division;
-    }
-
-    public void setDivision(String division) {
-        this.division = division;
-    }
-
-    public long getReadingEpochDay() {
-        return readingEpochDay;
-    }
-
-    public void setReadingEpochDay(long readingEpochDay) {
-        this.readingEpochDay = readingEpochDay;
-    }
-
-    public String getDescription() {
-        return description;
-    }
-
-    public void setDescription(String description) {
-        this.description = description;
-    }
-
-    public long getEntries() {
-        return entries;
-    }
-
-    public void setEntries(long entries) {
-        this.entries = entries;
-    }
-
-    public long getExits() {
-        return exits;
-    }
-
-    public void setExits(long exits) {
-        this.exits = exits;
-    }
-
-    public long getReadings() {
-        return readings;
-    }
-
-    public void setReadings(long readings) {
-        this.readings = readings;
     }
 }

@@ -4,8 +4,12 @@ import java.io.Serializable;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import lombok.Getter;
+import lombok.Setter;
 
 /** A closed window: one row of the warehouse's turnstile_window shape. A bean for Spark. */
+@Getter
+@Setter
 public class WindowRow implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -40,109 +44,5 @@ public class WindowRow implements Serializable {
         this.entries = w.getEntries();
         this.exits = w.getExits();
         this.readings = w.getReadings();
-    }
-
-    public Timestamp getWindowStart() {
-        return windowStart;
-    }
-
-    public void setWindowStart(Timestamp windowStart) {
-        this.windowStart = windowStart;
-    }
-
-    public Timestamp getWindowEnd() {
-        return windowEnd;
-    }
-
-    public void setWindowEnd(Timestamp windowEnd) {
-        this.windowEnd = windowEnd;
-    }
-
-    public String getCa() {
-        return ca;
-    }
-
-    public void setCa(String ca) {
-        this.ca = ca;
-    }
-
-    public String getUnit() {
-        return unit;
-    }
-
-    public void setUnit(String unit) {
-        this.unit = unit;
-    }
-
-    public String getScp() {
-        return scp;
-    }
-
-    public void setScp(String scp) {
-        this.scp = scp;
-    }
-
-    public String getStation() {
-        return station;
-    }
-
-    public void setStation(String station) {
-        this.station = station;
-    }
-
-    public String getLinename() {
-        return linename;
-    }
-
-    public void setLinename(String linename) {
-        this.linename = linename;
-    }
-
-    public String getDivision() {
-        return division;
-    }
-
-    public void setDivision(String division) {
-        this.division = division;
-    }
-
-    public Date getReadingDate() {
-        return readingDate;
-    }
-
-    public void setReadingDate(Date readingDate) {
-        this.readingDate = readingDate;
-    }
-
-    public String getDescription() {
-        return description;
-    }
-
-    public void setDescription(String description) {
-        this.description = description;
-    }
-
-    public long getEntries() {
-        return entries;
-    }
-
-    public void setEntries(long entries) {
-        this.entries = entries;
-    }
-
-    public long getExits() {
-        return exits;
-    }
-
-    public void setExits(long exits) {
-        this.exits = exits;
-    }
-
-    public long getReadings() {
-        return readings;
-    }
-
-    public void setReadings(long readings) {
-        this.readings = readings;
     }
 }

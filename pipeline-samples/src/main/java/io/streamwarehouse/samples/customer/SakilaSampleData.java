@@ -288,65 +288,48 @@ public final class SakilaSampleData {
     }
 
     private void insertAll(Connection c, SourceDialect dialect) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("INSERT INTO country (country_id, country) VALUES (?, ?)")) {
-            int n = 0;
-            for (Country r : countries) {
-                ps.setInt(1, r.countryId());
-                ps.setString(2, r.country());
-                n = addBatch(ps, n);
-            }
-            flush(ps, n);
-        }
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "INSERT INTO city (city_id, city, country_id) VALUES (?, ?, ?)")) {
-            int n = 0;
-            for (City r : cities) {
-                ps.setInt(1, r.cityId());
-                ps.setString(2, r.city());
-                ps.setInt(3, r.countryId());
-                n = addBatch(ps, n);
-            }
-            flush(ps, n);
-        }
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "INSERT INTO address (address_id, address, address2, district, city_id,"
-                                + " postal_code, phone) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            int n = 0;
-            for (Address r : addresses) {
-                ps.setInt(1, r.addressId());
-                ps.setString(2, r.address());
-                setNullableString(ps, 3, r.address2());
-                ps.setString(4, r.district());
-                ps.setInt(5, r.cityId());
-                setNullableString(ps, 6, r.postalCode());
-                ps.setString(7, r.phone());
-                n = addBatch(ps, n);
-            }
-            flush(ps, n);
-        }
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "INSERT INTO store (store_id, manager_staff_id, address_id) VALUES (?, ?, ?)")) {
-            int n = 0;
-            for (Store r : stores) {
-                ps.setInt(1, r.storeId());
-                ps.setInt(2, r.managerStaffId());
-                ps.setInt(3, r.addressId());
-                n = addBatch(ps, n);
-            }
-            flush(ps, n);
-        }
-        try (PreparedStatement ps = c.prepareStatement(customerInsert(dialect))) {
-            int n = 0;
-            for (Customer r : customers) {
-                bindCustomer(ps, dialect, r);
-                n = addBatch(ps, n);
-            }
-            flush(ps, n);
-        }
+        insertBatched(
+                c,
+                "INSERT INTO country (country_id, country) VALUES (?, ?)",
+                countries,
+                (ps, r) -> {
+                    ps.setInt(1, r.countryId());
+                    ps.setString(2, r.country());
+                });
+        insertBatched(
+                c,
+                "INSERT INTO city (city_id, city, country_id) VALUES (?, ?, ?)",
+                cities,
+                (ps, r) -> {
+                    ps.setInt(1, r.cityId());
+                    ps.setString(2, r.city());
+                    ps.setInt(3, r.countryId());
+                });
+        insertBatched(
+                c,
+                "INSERT INTO address (address_id, address, address2, district, city_id,"
+                        + " postal_code, phone) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                addresses,
+                (ps, r) -> {
+                    ps.setInt(1, r.addressId());
+                    ps.setString(2, r.address());
+                    setNullableString(ps, 3, r.address2());
+                    ps.setString(4, r.district());
+                    ps.setInt(5, r.cityId());
+                    setNullableString(ps, 6, r.postalCode());
+                    ps.setString(7, r.phone());
+                });
+        insertBatched(
+                c,
+                "INSERT INTO store (store_id, manager_staff_id, address_id) VALUES (?, ?, ?)",
+                stores,
+                (ps, r) -> {
+                    ps.setInt(1, r.storeId());
+                    ps.setInt(2, r.managerStaffId());
+                    ps.setInt(3, r.addressId());
+                });
+        insertBatched(
+                c, customerInsert(dialect), customers, (ps, r) -> bindCustomer(ps, dialect, r));
         if (dialect == SourceDialect.POSTGRES) {
             // Explicit ids do not advance identity sequences; without this the next plain INSERT
             // (an application's, or a person's in psql) would collide with id 1.
@@ -395,19 +378,28 @@ public final class SakilaSampleData {
         }
     }
 
-    private static void flush(PreparedStatement ps, int pending) throws SQLException {
-        if (pending > 0) {
-            ps.executeBatch();
-        }
+    /** Binds one row to an INSERT's parameters. */
+    private interface Binder<R> {
+        void bind(PreparedStatement ps, R row) throws SQLException;
     }
 
-    private static int addBatch(PreparedStatement ps, int n) throws SQLException {
-        ps.addBatch();
-        if (n + 1 == BATCH_SIZE) {
-            ps.executeBatch();
-            return 0;
+    /** Inserts the rows in JDBC batches of {@link #BATCH_SIZE}. */
+    private static <R> void insertBatched(
+            Connection c, String sql, List<R> rows, Binder<? super R> binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int pending = 0;
+            for (R row : rows) {
+                binder.bind(ps, row);
+                ps.addBatch();
+                if (++pending == BATCH_SIZE) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
         }
-        return n + 1;
     }
 
     private static void setNullableString(PreparedStatement ps, int index, String value)
