@@ -93,6 +93,15 @@ public final class LocalCluster implements AutoCloseable {
     /** Builds the job as the cluster entrypoint would and submits it. */
     public JobID submit(PipelineJob job, PipelineConfig config, String fromSavepoint)
             throws Exception {
+        return submit(job, config, fromSavepoint, null);
+    }
+
+    /**
+     * As above, under a fixed job id when {@code fixedId} is not null, as application mode runs its
+     * job: a restore from an older savepoint then repeats checkpoint numbers of that id.
+     */
+    public JobID submit(PipelineJob job, PipelineConfig config, String fromSavepoint, JobID fixedId)
+            throws Exception {
         job.preflight(config);
         StreamExecutionEnvironment env =
                 JobRuntime.configure(
@@ -105,6 +114,9 @@ public final class LocalCluster implements AutoCloseable {
         JobGraph graph = streamGraph.getJobGraph();
         if (fromSavepoint != null) {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(fromSavepoint));
+        }
+        if (fixedId != null) {
+            graph.setJobID(fixedId);
         }
         return miniCluster.submitJob(graph).get().getJobID();
     }

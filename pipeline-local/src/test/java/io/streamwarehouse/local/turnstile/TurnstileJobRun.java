@@ -86,10 +86,24 @@ final class TurnstileJobRun {
     static TurnstileJobRun start(
             LocalCluster cluster, PipelineConfig config, boolean bounded, String restoreFrom)
             throws Exception {
+        return start(cluster, config, bounded, restoreFrom, null);
+    }
+
+    /** As above, under a fixed job id unless {@code fixedId} is null. */
+    static TurnstileJobRun start(
+            LocalCluster cluster,
+            PipelineConfig config,
+            boolean bounded,
+            String restoreFrom,
+            JobID fixedId)
+            throws Exception {
         // the job writes as the jobs' limited login; the test keeps the owner's settings
         JobID id =
                 cluster.submit(
-                        new TurnstileAggregatesJob(bounded), JobLogins.asJob(config), restoreFrom);
+                        new TurnstileAggregatesJob(bounded),
+                        JobLogins.asJob(config),
+                        restoreFrom,
+                        fixedId);
         return new TurnstileJobRun(cluster.miniCluster(), id);
     }
 
