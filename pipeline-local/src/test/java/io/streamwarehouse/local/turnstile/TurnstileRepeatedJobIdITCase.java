@@ -4,6 +4,7 @@ import static io.streamwarehouse.local.turnstile.TurnstileAssertions.assertRecov
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.config.PipelineConfig;
+import io.streamwarehouse.local.flink.LocalCluster;
 import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
@@ -23,12 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * as the old run already numbered committed loads. Here one fixed id runs twice: over two thirds of
  * a week, with a savepoint after the first third; then, cancelled, from that savepoint while the
  * last third arrives. The second run's loads repeat the first run's job id, checkpoint numbers and
- * subtasks with rows the first run never had: every one must be written, and none twice.
+ * subtasks with rows the first run never had: every one must be written, and none twice. Each run
+ * has a cluster of its own, as each deployment of an application cluster does: a cluster refuses a
+ * job id it has seen end.
  */
 class TurnstileRepeatedJobIdITCase {
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
-    @RegisterExtension static final SharedFlinkCluster FLINK = new SharedFlinkCluster();
 
     private static final TurnstileWeekGenerator WEEK = new TurnstileWeekGenerator(83L);
 
@@ -51,37 +53,37 @@ class TurnstileRepeatedJobIdITCase {
         JobID fixed = new JobID();
 
         try (KafkaRecords kafka = new KafkaRecords(KAFKA.bootstrapServers())) {
-            TurnstileJobRun first =
-                    TurnstileJobRun.start(FLINK.cluster(), config, false, null, fixed);
-            corpus.publish(kafka, topic, third);
-            first.awaitWarehouse(
-                    "the first loads", () -> warehouse.count(Table.STATION_WINDOW) > 0);
-            String older =
-                    FLINK.cluster()
-                            .miniCluster()
-                            .triggerSavepoint(
-                                    fixed,
-                                    dir.resolve("savepoints").toUri().toString(),
-                                    false,
-                                    SavepointFormatType.CANONICAL)
-                            .get();
-            long loadsAtTheSavepoint = loads(warehouse, fixed);
+            String older;
+            try (LocalCluster cluster = LocalCluster.start(0, 2)) {
+                TurnstileJobRun first = TurnstileJobRun.start(cluster, config, false, null, fixed);
+                corpus.publish(kafka, topic, third);
+                first.awaitWarehouse(
+                        "the first loads", () -> warehouse.count(Table.STATION_WINDOW) > 0);
+                older =
+                        cluster.miniCluster()
+                                .triggerSavepoint(
+                                        fixed,
+                                        dir.resolve("savepoints").toUri().toString(),
+                                        false,
+                                        SavepointFormatType.CANONICAL)
+                                .get();
+                long loadsAtTheSavepoint = loads(warehouse, fixed);
 
-            corpus.publish(kafka, topic, third);
-            first.awaitMoreCheckpoints(3);
-            first.awaitWarehouse(
-                    "loads after the savepoint",
-                    () -> loads(warehouse, fixed) > loadsAtTheSavepoint);
-            first.cancel();
+                corpus.publish(kafka, topic, third);
+                first.awaitMoreCheckpoints(3);
+                first.awaitWarehouse(
+                        "loads after the savepoint",
+                        () -> loads(warehouse, fixed) > loadsAtTheSavepoint);
+                first.cancel();
+            }
 
-            TurnstileJobRun second =
-                    TurnstileJobRun.start(FLINK.cluster(), config, false, older, fixed);
-            try {
+            try (LocalCluster cluster = LocalCluster.start(0, 2)) {
+                TurnstileJobRun second =
+                        TurnstileJobRun.start(cluster, config, false, older, fixed);
                 corpus.publish(kafka, topic);
                 SqlOracle.install(warehouse, SqlOracle.Format.MTA_CSV, config, corpus.good());
                 assertRecoversToTheOracle(second, warehouse, Duration.ofMinutes(2));
                 second.assertNeverFailed();
-            } finally {
                 second.cancel();
             }
         }
