@@ -53,6 +53,17 @@ final class MtaCsv {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("H:mm:ss").withResolverStyle(ResolverStyle.STRICT);
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
+    private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
+    private static final Pattern SPACE_RUNS =
+            Pattern.compile("[\\p{javaWhitespace}\\p{javaSpaceChar}]+");
+    private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7e]*");
+
+    /**
+     * One CSV field at the start of the region: padding, then a quoted field ({@code ""} inside is
+     * one quote) or a bare one without quotes, padding, then a comma or the end of the line.
+     */
+    private static final Pattern CSV_FIELD =
+            Pattern.compile(" *(?:\"((?:[^\"]|\"\")*)\"|([^,\"]*)) *(,|\\z)");
 
     /** A bad line; no stack trace, as a topic of garbage must not cost a stack walk per record. */
     static final class Invalid extends Exception {
@@ -185,11 +196,6 @@ final class MtaCsv {
         return spaced;
     }
 
-    private static final Pattern FORMAT_CHARACTERS = Pattern.compile("\\p{Cf}");
-    private static final Pattern SPACE_RUNS =
-            Pattern.compile("[\\p{javaWhitespace}\\p{javaSpaceChar}]+");
-    private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7e]*");
-
     private static boolean isPlainAscii(String value) {
         char previous = 'x';
         for (int i = 0; i < value.length(); i++) {
@@ -229,13 +235,6 @@ final class MtaCsv {
         }
         throw new Invalid("unknown_desc");
     }
-
-    /**
-     * One CSV field at the start of the region: padding, then a quoted field ({@code ""} inside is
-     * one quote) or a bare one without quotes, padding, then a comma or the end of the line.
-     */
-    private static final Pattern CSV_FIELD =
-            Pattern.compile(" *(?:\"((?:[^\"]|\"\")*)\"|([^,\"]*)) *(,|\\z)");
 
     static String[] splitCsv(String line) throws Invalid {
         if (line.indexOf('"') < 0) {

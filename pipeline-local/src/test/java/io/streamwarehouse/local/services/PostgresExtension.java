@@ -1,5 +1,7 @@
 package io.streamwarehouse.local.services;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 
 /**
@@ -44,15 +46,13 @@ public final class PostgresExtension extends SharedServiceExtension<PostgresServ
         outageBegan = System.nanoTime();
     }
 
-    /**
-     * Starts the server again, once it has been down for {@link #MINIMUM_OUTAGE}: the wait is the
-     * fault itself, so it is a sleep.
-     */
-    public void endOutage() throws InterruptedException {
-        long left = MINIMUM_OUTAGE.toNanos() - (System.nanoTime() - outageBegan);
-        if (left > 0) {
-            Thread.sleep(Duration.ofNanos(left).toMillis());
-        }
+    /** Starts the server again, once it has been down for {@link #MINIMUM_OUTAGE}. */
+    public void endOutage() {
+        await("the warehouse down for " + MINIMUM_OUTAGE)
+                .atMost(MINIMUM_OUTAGE.plusSeconds(10))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> System.nanoTime() - outageBegan >= MINIMUM_OUTAGE.toNanos());
         service().startAgain();
     }
 
