@@ -5,7 +5,6 @@ import static io.streamwarehouse.local.turnstile.TurnstileAssertions.assertMatch
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamwarehouse.config.PipelineConfig;
-import io.streamwarehouse.local.flink.LocalCluster;
 import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
@@ -20,8 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,21 +42,9 @@ class TurnstileChaosITCase {
     private static final long SEED = Long.getLong("chaos.seed", 20261128L);
 
     /** Its own cluster, since the test kills its task manager. */
-    private static LocalCluster cluster;
+    @RegisterExtension static final OwnFlinkCluster FLINK = new OwnFlinkCluster();
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(0, 2);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void randomKillsAndRestoresLoseAndDuplicateNothing() throws Exception {
@@ -80,9 +65,9 @@ class TurnstileChaosITCase {
 
         int kills = 0;
         int restores = 0;
-        MiniCluster mini = cluster.miniCluster();
+        MiniCluster mini = FLINK.cluster().miniCluster();
         try (KafkaRecords kafka = new KafkaRecords(KAFKA.bootstrapServers())) {
-            TurnstileJobRun run = TurnstileJobRun.start(cluster, config, false, null);
+            TurnstileJobRun run = TurnstileJobRun.start(FLINK.cluster(), config, false, null);
             run.awaitMoreCheckpoints(1);
             int chunk = corpus.unpublished() / (FAULTS + 1) + 1;
             for (int fault = 0; fault < FAULTS; fault++) {
@@ -108,7 +93,7 @@ class TurnstileChaosITCase {
                     run.cancel();
                     run =
                             TurnstileJobRun.start(
-                                    cluster,
+                                    FLINK.cluster(),
                                     config,
                                     false,
                                     run.latestRetainedCheckpoint(checkpoints).toString());

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.jobs.JobRuntime;
 import io.streamwarehouse.jobs.TurnstileAggregatesJob;
-import io.streamwarehouse.local.flink.LocalCluster;
 import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
@@ -25,8 +24,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,21 +44,9 @@ class TurnstileFailoverITCase {
     private static final LocalDate DAY0 = WEEK.start();
 
     /** Its own cluster, since the test kills its task manager. */
-    private static LocalCluster cluster;
+    @RegisterExtension static final OwnFlinkCluster FLINK = new OwnFlinkCluster();
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(0, 2);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void killedAndResumedRunEndsIdenticalToAnUninterruptedOne() throws Exception {
@@ -87,10 +72,10 @@ class TurnstileFailoverITCase {
                         25,
                         DAY0.plusDays(9).atStartOfDay());
         int chunk = corpus.unpublished() / 4 + 1;
-        MiniCluster mini = cluster.miniCluster();
+        MiniCluster mini = FLINK.cluster().miniCluster();
 
         try (KafkaRecords kafka = new KafkaRecords(KAFKA.bootstrapServers())) {
-            TurnstileJobRun first = TurnstileJobRun.start(cluster, config, false, null);
+            TurnstileJobRun first = TurnstileJobRun.start(FLINK.cluster(), config, false, null);
 
             // 1: a quarter of the week, a few checkpoints, loads committed
             corpus.publish(kafka, topic, chunk);
@@ -125,7 +110,7 @@ class TurnstileFailoverITCase {
 
             // 4: resumed from that checkpoint by a new job, the rest of the week
             TurnstileJobRun second =
-                    TurnstileJobRun.start(cluster, config, false, retained.toString());
+                    TurnstileJobRun.start(FLINK.cluster(), config, false, retained.toString());
             corpus.publish(kafka, topic);
             SqlOracle.install(interrupted, SqlOracle.Format.MTA_CSV, config, corpus.good());
             long stationRows = interrupted.count0("expected.station_window");
@@ -155,7 +140,7 @@ class TurnstileFailoverITCase {
                         topic,
                         dir.resolve("reference"),
                         Map.of());
-        TurnstileJobRun.runToEnd(cluster, referenceConfig);
+        TurnstileJobRun.runToEnd(FLINK.cluster(), referenceConfig);
         WarehouseTables uninterrupted = new WarehouseTables(referenceConfig);
 
         Map<Table, List<String>> expected = uninterrupted.all();
