@@ -9,7 +9,6 @@ public enum OperatorIds {
     TURNSTILE_SOURCE("turnstile-kafka-source", "Kafka: parse turnstile readings"),
     TURNSTILE_PARSE("turnstile-parse", "Readings | rejects"),
     TURNSTILE_DELTAS("turnstile-counter-deltas", "Dedup + counter deltas per turnstile"),
-    TURNSTILE_LATE("turnstile-late-rejects", "Late readings -> rejects"),
     TURNSTILE_WINDOW_ROWS("turnstile-window-rows", "Turnstile window rows"),
     STATION_WINDOW_ROWS("station-window-rows", "Station window rows"),
     TURNSTILE_WINDOW_SINK("turnstile-window-sink", "Upsert warehouse.turnstile_window"),

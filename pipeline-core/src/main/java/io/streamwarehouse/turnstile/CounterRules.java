@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The thresholds of {@link CounterDeltaFunction}, immutable and serializable so they travel with
- * the function into the cluster. Defaults are the documented ones; each has a config key.
+ * The thresholds of {@link CounterDeltas}, immutable and serializable so they travel with the
+ * function into the cluster. Defaults are the documented ones; each has a config key.
  */
 public final class CounterRules implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -137,6 +137,13 @@ public final class TurnstileOptions implements OptionGroup {
                     .defaultValue(4096)
                     .withDescription("Records larger than this are rejected as oversized.");
 
+    public static final ConfigOption<Integer> TURNSTILE_HELD_TURNSTILES =
+            key("turnstile.held-turnstiles")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription(
+                            "Turnstiles the counter-delta step holds on the heap between checkpoints; past this it writes them back to state early, which bounds its memory.");
+
     @Override
     public List<ConfigOption<?>> options() {
         return OptionGroup.declaredIn(TurnstileOptions.class);

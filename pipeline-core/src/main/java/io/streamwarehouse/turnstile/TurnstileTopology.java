@@ -2,7 +2,6 @@ package io.streamwarehouse.turnstile;
 
 import static io.streamwarehouse.config.OperatorIds.STATION_WINDOW_ROWS;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_DELTAS;
-import static io.streamwarehouse.config.OperatorIds.TURNSTILE_LATE;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_PARSE;
 import static io.streamwarehouse.config.OperatorIds.TURNSTILE_WINDOW_ROWS;
 
@@ -48,24 +47,15 @@ public final class TurnstileTopology {
                         .uid(TURNSTILE_PARSE.uid)
                         .name(TURNSTILE_PARSE.displayName);
 
-        CounterRules rules = CounterRules.from(config);
-        Duration lateness = rules.allowedLateness();
         SingleOutputStreamOperator<TurnstileDelta> deltas =
                 readings.keyBy(new TurnstileKey.Selector())
-                        .process(new CounterDeltaFunction(rules))
-                        .uid(TURNSTILE_DELTAS.uid)
-                        .name(TURNSTILE_DELTAS.displayName);
-
-        DataStream<TurnstileDelta> windowInput = deltas;
-        if (!lateness.isZero()) {
-            // deltas of readings that waited out the allowed lateness trail the watermark by it
-            windowInput =
-                    deltas.transform(
-                                    TURNSTILE_LATE.displayName,
-                                    deltas.getType(),
-                                    new WatermarkDelayOperator<>(lateness))
-                            .uid(TURNSTILE_LATE.uid);
-        }
+                        .transform(
+                                TURNSTILE_DELTAS.displayName,
+                                TypeInformation.of(TurnstileDelta.class),
+                                new CounterDeltaOperator(
+                                        CounterRules.from(config),
+                                        config.get(TurnstileOptions.TURNSTILE_HELD_TURNSTILES)))
+                        .uid(TURNSTILE_DELTAS.uid);
 
         Duration size = config.get(TurnstileOptions.TURNSTILE_WINDOW);
         TurnstileWindows windows =
@@ -73,7 +63,7 @@ public final class TurnstileTopology {
                         ? TurnstileWindows.hopping(
                                 tableEnv, size, config.get(TurnstileOptions.TURNSTILE_HOP_SLIDE))
                         : TurnstileWindows.tumbling(tableEnv, size);
-        Table deltaTable = TurnstileWindows.deltaTable(tableEnv, windowInput);
+        Table deltaTable = TurnstileWindows.deltaTable(tableEnv, deltas);
         DataStream<Row> perTurnstile =
                 toRows(tableEnv, windows.perTurnstile(deltaTable), TURNSTILE_WINDOW_ROWS);
         DataStream<Row> perStation =
@@ -81,12 +71,12 @@ public final class TurnstileTopology {
 
         DataStream<Reject> rejects =
                 readings.getSideOutput(ParseReadings.REJECTS)
-                        .union(deltas.getSideOutput(CounterDeltaFunction.LATE));
+                        .union(deltas.getSideOutput(CounterDeltaOperator.LATE));
         return new Outputs(
                 perTurnstile,
                 perStation,
                 rejects,
-                deltas.getSideOutput(CounterDeltaFunction.ANOMALIES));
+                deltas.getSideOutput(CounterDeltaOperator.ANOMALIES));
     }
 
     private static DataStream<Row> toRows(

@@ -16,7 +16,7 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
  * an insert-only stream, which an idempotent upsert keyed by window and grouping turns into
  * replay-safe warehouse rows. A delta that reaches a window after it fired is dropped by Flink
  * (metric {@code numLateRecordsDropped}), which is why lateness is settled before the windows, in
- * {@link CounterDeltaFunction}, and the watermark is held back accordingly.
+ * {@link CounterDeltaOperator}, which holds the watermark back accordingly.
  *
  * <p>Time: {@code rowtime} is {@code TIMESTAMP(3)} holding the reading's local wall clock, and
  * event-time millis are that wall clock read as UTC ({@link TurnstileTime}); window TVFs on a
@@ -62,9 +62,8 @@ public final class TurnstileWindows {
     /**
      * The deltas as a table with columns {@value #DELTA_COLUMNS}. {@code rowtime} is the delta time
      * as {@code TIMESTAMP(3)}, computed from the row rather than taken from the stream record's
-     * timestamp (which a timer-driven operator sets to the timer time, not the reading time); the
-     * watermark is the stream's own ({@code SOURCE_WATERMARK()}), so the windows fire exactly as
-     * the pipeline's event time advances.
+     * timestamp; the watermark is the stream's own ({@code SOURCE_WATERMARK()}), so the windows
+     * fire exactly as the pipeline's event time advances.
      */
     public static Table deltaTable(
             StreamTableEnvironment tableEnv, DataStream<TurnstileDelta> deltas) {

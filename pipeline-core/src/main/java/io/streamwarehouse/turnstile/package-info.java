@@ -6,23 +6,23 @@
  *
  * <pre>
  * Kafka value --{@link io.streamwarehouse.turnstile.parse.TurnstileParser}--> TurnstileReading | Reject
- *   --keyBy {@link io.streamwarehouse.turnstile.TurnstileKey}--> {@link io.streamwarehouse.turnstile.CounterDeltaFunction}
- *        --> TurnstileDelta (main) | CounterAnomaly (side: ANOMALIES) | Reject late (side: LATE)
- *   --{@link io.streamwarehouse.turnstile.WatermarkDelayOperator} (allowed lateness > 0 only)
+ *   --keyBy {@link io.streamwarehouse.turnstile.TurnstileKey}--> {@link io.streamwarehouse.turnstile.CounterDeltaOperator}
+ *        --> TurnstileDelta (main) | CounterAnomaly (side: ANOMALIES) | Reject late (side: LATE),
+ *            the watermark forwarded the allowed lateness behind
  *   --{@link io.streamwarehouse.turnstile.TurnstileWindows#deltaTable}--> Table
  *   --perTurnstile / stationRollup (TUMBLE or HOP)--> window rows
  * </pre>
  *
  * <h2>Counter rules</h2>
  *
- * <p>Written once, here; {@link io.streamwarehouse.turnstile.CounterDeltaFunction} applies them in
- * this order, each in the method named after it.
+ * <p>Written once, here; {@link io.streamwarehouse.turnstile.CounterDeltas} applies them in this
+ * order, each in the method named after it.
  *
  * <ol>
  *   <li><b>Order.</b> A turnstile is (C/A, UNIT, SCP, STATION). Its readings are taken in
  *       reading-time order (local wall clock, read as UTC for event time), whatever the arrival
- *       order: each reading waits in state until the watermark passes its time plus {@code
- *       turnstile.allowed-lateness}.
+ *       order: each reading waits among its turnstile's pending readings until the watermark passes
+ *       its time plus {@code turnstile.allowed-lateness}.
  *   <li><b>Late.</b> A reading arriving after that point is rejected with reason {@code late}.
  *   <li><b>Duplicates.</b> Two readings of one turnstile at the same time: REGULAR over RECOVR AUD,
  *       then the first to arrive; the other is dropped and counted (a Kafka redelivery collapses

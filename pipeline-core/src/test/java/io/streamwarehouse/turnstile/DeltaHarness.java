@@ -15,12 +15,11 @@ import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
- * A {@link CounterDeltaFunction} in Flink's keyed operator test harness, fed with MTA-format lines,
+ * A {@link CounterDeltaOperator} in Flink's keyed operator test harness, fed with MTA-format lines,
  * with the operator's metrics captured so tests can read the counters.
  */
 public final class DeltaHarness implements AutoCloseable {
@@ -37,11 +36,21 @@ public final class DeltaHarness implements AutoCloseable {
                     TurnstileOptions.TURNSTILE_MAX_RECORD_BYTES.defaultValue());
     private long nextOffset;
 
+    /** Enough for every test's turnstiles: nothing is written back before a checkpoint. */
+    static final int MAX_HELD = 1_000;
+
+    private long checkpointId;
+
     public DeltaHarness(CounterRules rules) throws Exception {
-        this(rules, null);
+        this(rules, MAX_HELD, null);
     }
 
     public DeltaHarness(CounterRules rules, OperatorSubtaskState restoreFrom) throws Exception {
+        this(rules, MAX_HELD, restoreFrom);
+    }
+
+    public DeltaHarness(CounterRules rules, int maxHeld, OperatorSubtaskState restoreFrom)
+            throws Exception {
         environment =
                 MockEnvironment.builder()
                         .setMetricGroup(
@@ -55,7 +64,7 @@ public final class DeltaHarness implements AutoCloseable {
                         .build();
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new CounterDeltaFunction(rules)),
+                        new CounterDeltaOperator(rules, maxHeld),
                         new TurnstileKey.Selector(),
                         TypeInformation.of(TurnstileKey.class),
                         environment);
@@ -94,11 +103,11 @@ public final class DeltaHarness implements AutoCloseable {
     }
 
     public List<CounterAnomaly> anomalies() {
-        return values(harness.getSideOutput(CounterDeltaFunction.ANOMALIES));
+        return values(harness.getSideOutput(CounterDeltaOperator.ANOMALIES));
     }
 
     public List<Reject> late() {
-        return values(harness.getSideOutput(CounterDeltaFunction.LATE));
+        return values(harness.getSideOutput(CounterDeltaOperator.LATE));
     }
 
     public long metric(String name) {
@@ -106,8 +115,35 @@ public final class DeltaHarness implements AutoCloseable {
         return counter == null ? 0 : counter.getCount();
     }
 
-    public int stateEntries() {
+    /** What a checkpoint taken now holds: state entries after the write-back before a barrier. */
+    public int stateEntries() throws Exception {
+        snapshot();
         return harness.numKeyedStateEntries();
+    }
+
+    /** State entries as they are, without the write-back of a checkpoint. */
+    public int stateEntriesBeforeACheckpoint() {
+        return harness.numKeyedStateEntries();
+    }
+
+    public OperatorSubtaskState snapshot() throws Exception {
+        checkpointId++;
+        // as a task does: the write-back before the barrier, then the snapshot
+        harness.prepareSnapshotPreBarrier(checkpointId);
+        return harness.snapshot(checkpointId, checkpointId);
+    }
+
+    /** The watermarks the operator forwarded, in order. */
+    public List<Long> forwardedWatermarks() {
+        List<Long> watermarks = new ArrayList<>();
+        for (Object element : harness.getOutput()) {
+            if (element instanceof org.apache.flink.streaming.api.watermark.Watermark) {
+                watermarks.add(
+                        ((org.apache.flink.streaming.api.watermark.Watermark) element)
+                                .getTimestamp());
+            }
+        }
+        return watermarks;
     }
 
     private static <T> List<T> values(Iterable<StreamRecord<T>> records) {

@@ -11,7 +11,7 @@ import org.apache.spark.sql.streaming.GroupState;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The Flink job's CounterDeltaFunction (cumulative mode, the default options: allowed lateness 0,
+ * The Flink job's CounterDeltas rules (cumulative mode, the default options: allowed lateness 0,
  * max gap 24 h, 2000 per hour, baseline retention 7 days) followed by its per-turnstile tumbling
  * window aggregate, as one {@code flatMapGroupsWithState} in Append mode with an event-time
  * timeout, keyed by turnstile (C/A, UNIT, SCP, STATION).

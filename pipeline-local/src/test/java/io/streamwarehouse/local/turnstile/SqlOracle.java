@@ -20,7 +20,7 @@ import java.util.SortedMap;
  * <p>It lives in schema {@code expected} of the job's own database, with views named like the
  * warehouse tables and the same columns, so both read back through {@link WarehouseTables}.
  *
- * <p>The documented rules (see {@code CounterDeltaFunction}):
+ * <p>The documented rules (see {@code CounterDeltas}):
  *
  * <ul>
  *   <li>a turnstile is (C/A, UNIT, SCP, STATION); its readings in reading-time order;

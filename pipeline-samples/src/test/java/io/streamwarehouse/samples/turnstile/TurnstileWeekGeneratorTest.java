@@ -3,7 +3,7 @@ package io.streamwarehouse.samples.turnstile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.streamwarehouse.turnstile.CounterDeltaFunction;
+import io.streamwarehouse.turnstile.CounterDeltas;
 import io.streamwarehouse.turnstile.CounterMode;
 import io.streamwarehouse.turnstile.CounterRules;
 import io.streamwarehouse.turnstile.DeltaHarness;
@@ -172,7 +172,7 @@ class TurnstileWeekGeneratorTest {
                                     "EXITS",
                                     generator.start().plusDays(6).atTime(23, 0)));
             assertThat(generator.plantedEvents()).hasSize(4);
-            assertThat(h.metric(CounterDeltaFunction.METRIC_DUPLICATES)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_DUPLICATES)).isEqualTo(1);
             assertThat(h.late()).isEmpty();
 
             // Registers that only count (or only count down) sum to last minus first.

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.types.PojoTestUtils;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.api.ListAssert;
@@ -18,11 +19,11 @@ import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each rule of {@link CounterDeltaFunction} on cases taken from the real weekly files (rows quoted
- * verbatim where the comment says "real"), driven through Flink's keyed operator test harness with
- * explicit watermarks.
+ * Each rule of {@link CounterDeltas}, as {@link CounterDeltaOperator} applies them, on cases taken
+ * from the real weekly files (rows quoted verbatim where the comment says "real"), driven through
+ * Flink's keyed operator test harness with explicit watermarks.
  */
-class CounterDeltaFunctionTest {
+class CounterDeltaOperatorTest {
 
     // Real: a normal turnstile, 00/04/08 schedule (turnstile_230603).
     static final String A002_0000 =
@@ -167,7 +168,7 @@ class CounterDeltaFunctionTest {
                             delta("2023-12-30T15:00", 37, 29), delta("2023-12-30T19:00", 45, 49));
             assertThat(h.deltas()).extracting(d -> d.description).containsOnly("REGULAR");
             assertThat(h.anomalies()).isEmpty();
-            assertThat(h.metric(CounterDeltaFunction.METRIC_DUPLICATES)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_DUPLICATES)).isEqualTo(1);
         }
     }
 
@@ -198,7 +199,7 @@ class CounterDeltaFunctionTest {
                             tuple("05:00", "EXITS", 30017L, 4000L),
                             tuple("07:00", "ENTRIES", 22612L, 4000L),
                             tuple("07:00", "EXITS", 30018L, 4000L));
-            assertThat(h.metric(CounterDeltaFunction.METRIC_ANOMALIES)).isEqualTo(4);
+            assertThat(h.metric(CounterDeltas.METRIC_ANOMALIES)).isEqualTo(4);
         }
     }
 
@@ -217,8 +218,8 @@ class CounterDeltaFunctionTest {
                     .containsExactly(
                             delta("2023-05-27T04:00", 9, 5), delta("2023-05-27T08:00", 8, 20));
             assertThat(first.offset).isEqualTo(3);
-            assertThat(h.metric(CounterDeltaFunction.METRIC_DUPLICATES)).isEqualTo(2);
-            assertThat(h.metric(CounterDeltaFunction.METRIC_READINGS)).isEqualTo(5);
+            assertThat(h.metric(CounterDeltas.METRIC_DUPLICATES)).isEqualTo(2);
+            assertThat(h.metric(CounterDeltas.METRIC_READINGS)).isEqualTo(5);
         }
     }
 
@@ -257,7 +258,7 @@ class CounterDeltaFunctionTest {
                     .containsExactly(
                             tuple("ENTRIES", "anomaly", 3597009L, 5741581L, 2144572L, 8000L),
                             tuple("EXITS", "anomaly", 5325608L, 9788650L, 4463042L, 8000L));
-            assertThat(h.metric(CounterDeltaFunction.METRIC_ANOMALIES)).isEqualTo(2);
+            assertThat(h.metric(CounterDeltas.METRIC_ANOMALIES)).isEqualTo(2);
         }
     }
 
@@ -362,7 +363,7 @@ class CounterDeltaFunctionTest {
                     .containsExactly(
                             tuple("gap", "ENTRIES", 2040L, 2300L, null),
                             tuple("gap", "EXITS", 985L, 1100L, null));
-            assertThat(h.metric(CounterDeltaFunction.METRIC_GAPS)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_GAPS)).isEqualTo(1);
         }
     }
 
@@ -376,7 +377,7 @@ class CounterDeltaFunctionTest {
             h.send(A002_0000);
             assertThat(h.deltas()).as("nothing before the watermark passes").isEmpty();
             assertThat(h.late()).isEmpty();
-            assertThat(h.stateEntries()).as("one pending map, no baseline yet").isEqualTo(1);
+            assertThat(h.stateEntries()).as("one value per turnstile").isEqualTo(1);
 
             h.watermark("2023-05-27T08:00:00");
             assertDeltas(h.deltas())
@@ -420,7 +421,7 @@ class CounterDeltaFunctionTest {
                                         .contains("2023-05-27T08:00")
                                         .contains("watermark 2023-05-27T08:00");
                             });
-            assertThat(h.metric(CounterDeltaFunction.METRIC_LATE)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_LATE)).isEqualTo(1);
         }
     }
 
@@ -465,7 +466,7 @@ class CounterDeltaFunctionTest {
                             // no baseline, so a two-day pause is no gap
                             delta("2025-11-23T04:30:32", 10, 8));
             assertThat(h.anomalies()).isEmpty();
-            assertThat(h.metric(CounterDeltaFunction.METRIC_DUPLICATES)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_DUPLICATES)).isEqualTo(1);
             assertThat(h.stateEntries()).as("interval mode keeps nothing once committed").isZero();
             assertThat(h.harness.numEventTimeTimers()).isZero();
         }
@@ -478,10 +479,12 @@ class CounterDeltaFunctionTest {
             h.send(A002_0400);
             h.send(A002_0800);
             h.send(A002_1200);
-            assertThat(h.stateEntries()).as("the pending map only").isEqualTo(1);
+            assertThat(h.stateEntries()).as("pending readings, one value").isEqualTo(1);
 
             h.watermark("2023-05-27T04:00:00");
-            assertThat(h.stateEntries()).as("pending map and baseline").isEqualTo(2);
+            assertThat(h.stateEntries())
+                    .as("pending readings and baseline, one value")
+                    .isEqualTo(1);
 
             h.watermark("2023-05-27T12:00:00");
             assertThat(h.stateEntries()).as("only the baseline").isEqualTo(1);
@@ -514,7 +517,7 @@ class CounterDeltaFunctionTest {
             h.watermark("2023-05-27T04:00:00");
             h.send(A002_1200); // still pending at the snapshot
             beforeSnapshot = h.deltas();
-            snapshot = h.harness.snapshot(1L, 1L);
+            snapshot = h.snapshot();
         }
         try (DeltaHarness restored = new DeltaHarness(CounterRules.defaults(), snapshot)) {
             restored.send(A002_0800);
@@ -536,7 +539,7 @@ class CounterDeltaFunctionTest {
             h.send(A002_0400);
             h.send(A002_1200);
             h.watermark("2023-05-27T12:00:00");
-            snapshot = h.harness.snapshot(1L, 1L);
+            snapshot = h.snapshot();
         }
         try (DeltaHarness restored = new DeltaHarness(CounterRules.defaults(), snapshot)) {
             // No watermark has reached the restored operator yet; the 08:00 reading is behind
@@ -596,7 +599,7 @@ class CounterDeltaFunctionTest {
                                     "EXITS",
                                     "anomaly",
                                     1000L));
-            assertThat(h.metric(CounterDeltaFunction.METRIC_ANOMALIES)).isEqualTo(3);
+            assertThat(h.metric(CounterDeltas.METRIC_ANOMALIES)).isEqualTo(3);
             assertThat(h.stateEntries()).isZero();
             assertThat(h.harness.numEventTimeTimers()).isZero();
         }
@@ -606,7 +609,8 @@ class CounterDeltaFunctionTest {
     void everyStateAndRecordTypeHasAFlinkSerializerNotKryo() {
         for (Class<?> type :
                 List.of(
-                        CounterDeltaFunction.Baseline.class,
+                        TurnstileCounter.class,
+                        TurnstileCounter.Baseline.class,
                         TurnstileReading.class,
                         TurnstileKey.class,
                         ParseResult.class,
@@ -628,15 +632,138 @@ class CounterDeltaFunctionTest {
             h.watermark("2023-05-29T08:00:00");
             h.send(A002_1200);
 
-            assertThat(h.metric(CounterDeltaFunction.METRIC_READINGS)).isEqualTo(6);
-            assertThat(h.metric(CounterDeltaFunction.METRIC_DUPLICATES)).isEqualTo(1);
-            assertThat(h.metric(CounterDeltaFunction.METRIC_DELTAS)).isEqualTo(2);
-            assertThat(h.metric(CounterDeltaFunction.METRIC_ANOMALIES)).isEqualTo(1);
-            assertThat(h.metric(CounterDeltaFunction.METRIC_GAPS)).isEqualTo(1);
-            assertThat(h.metric(CounterDeltaFunction.METRIC_LATE)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_READINGS)).isEqualTo(6);
+            assertThat(h.metric(CounterDeltas.METRIC_DUPLICATES)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_DELTAS)).isEqualTo(2);
+            assertThat(h.metric(CounterDeltas.METRIC_ANOMALIES)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_GAPS)).isEqualTo(1);
+            assertThat(h.metric(CounterDeltas.METRIC_LATE)).isEqualTo(1);
             assertThat(h.deltas()).hasSize(2);
             assertThat(h.anomalies()).hasSize(3);
             assertThat(h.late()).hasSize(1);
+        }
+    }
+
+    @Test
+    void readingsReachStateOnlyAtACheckpointOneValuePerTurnstile() throws Exception {
+        try (DeltaHarness h = new DeltaHarness(CounterRules.defaults())) {
+            h.send(A002_0000);
+            h.send(A002_0400);
+            h.send(A002_0800);
+            h.watermark("2023-05-27T04:00:00");
+            h.send(A002_1200);
+
+            assertThat(h.stateEntriesBeforeACheckpoint())
+                    .as("held on the heap until the barrier")
+                    .isZero();
+            assertThat(h.harness.numEventTimeTimers())
+                    .as("the retention timer only, none per reading")
+                    .isEqualTo(1);
+            assertThat(h.stateEntries()).as("written back before the barrier").isEqualTo(1);
+            assertDeltas(h.deltas()).containsExactly(delta("2023-05-27T04:00", 9, 5));
+        }
+    }
+
+    @Test
+    void aBoundedHeapBufferWritesBackEarlyAndGivesTheSameDeltas() throws Exception {
+        List<String> lines =
+                List.of(
+                        A002_0800,
+                        "A011,R080,01-03-00,57 ST-7 AV,NQRW,BMT,05/27/2023,00:00:00,REGULAR,885337107,488548944",
+                        A002_0000,
+                        "C009,R057,03-00-00,ATL AV-BARCLAY,BDNQR2345,BMT,05/27/2023,00:00:00,REGULAR,1332681,3123900",
+                        A002_0400,
+                        "A011,R080,01-03-00,57 ST-7 AV,NQRW,BMT,05/27/2023,04:00:00,REGULAR,885337086,488548895",
+                        A002_1200,
+                        "C009,R057,03-00-00,ATL AV-BARCLAY,BDNQR2345,BMT,05/27/2023,00:15:00,REGULAR,1332683,3123922");
+        List<TurnstileDelta> unbounded;
+        try (DeltaHarness h = new DeltaHarness(CounterRules.defaults())) {
+            lines.forEach(line -> send(h, line));
+            h.watermark("2023-05-27T12:00:00");
+            unbounded = h.deltas();
+        }
+        try (DeltaHarness h = new DeltaHarness(CounterRules.defaults(), 1, null)) {
+            CounterDeltaOperator operator = (CounterDeltaOperator) h.harness.getOperator();
+            for (String line : lines) {
+                send(h, line);
+                assertThat(operator.heldTurnstiles()).isLessThanOrEqualTo(1);
+            }
+            assertThat(h.stateEntriesBeforeACheckpoint())
+                    .as("evicted turnstiles are in state")
+                    .isEqualTo(3);
+            h.watermark("2023-05-27T12:00:00");
+
+            assertThat(unbounded).hasSize(5);
+            assertThat(h.deltas()).containsExactlyInAnyOrderElementsOf(unbounded);
+            assertThat(h.late()).isEmpty();
+        }
+    }
+
+    @Test
+    void theWatermarkIsForwardedTheAllowedLatenessBehindSoNoDeltaIsBehindIt() throws Exception {
+        CounterRules rules = CounterRules.defaults().withAllowedLateness(Duration.ofHours(2));
+        try (DeltaHarness h = new DeltaHarness(rules)) {
+            h.send(A002_0000);
+            h.send(A002_0400);
+            h.watermark("2023-05-27T05:00:00");
+            h.watermark("2023-05-27T06:00:00");
+            h.harness.processWatermark(Long.MAX_VALUE);
+
+            long forwardedBeforeCommit =
+                    TurnstileTime.toEpochMillis(LocalDateTime.parse("2023-05-27T03:00"));
+            assertThat(h.forwardedWatermarks())
+                    .containsExactly(
+                            forwardedBeforeCommit,
+                            TurnstileTime.toEpochMillis(LocalDateTime.parse("2023-05-27T04:00")),
+                            Long.MAX_VALUE);
+            // 04:00 is committed by the watermark of 06:00, after 03:00 was forwarded and before
+            // 04:00 is: the delta is never behind the watermark its windows have seen.
+            assertThat(h.harness.getOutput())
+                    .extracting(
+                            e ->
+                                    e instanceof StreamRecord
+                                            ? "record " + ((StreamRecord<?>) e).getTimestamp()
+                                            : e.toString())
+                    .containsExactly(
+                            "Watermark @ " + forwardedBeforeCommit,
+                            "record "
+                                    + TurnstileTime.toEpochMillis(
+                                            LocalDateTime.parse("2023-05-27T04:00")),
+                            "Watermark @ "
+                                    + TurnstileTime.toEpochMillis(
+                                            LocalDateTime.parse("2023-05-27T04:00")),
+                            "Watermark @ " + Long.MAX_VALUE);
+            assertDeltas(h.deltas()).containsExactly(delta("2023-05-27T04:00", 9, 5));
+        }
+    }
+
+    @Test
+    void aRestoredOperatorCommitsPendingReadingsOfTurnstilesThatSendNothingMore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (DeltaHarness h = new DeltaHarness(CounterRules.defaults())) {
+            h.send(A002_0000);
+            h.send(A002_0400);
+            h.send(A002_0800);
+            snapshot = h.snapshot();
+            assertThat(h.deltas()).isEmpty();
+        }
+        try (DeltaHarness restored = new DeltaHarness(CounterRules.defaults(), snapshot)) {
+            restored.watermark("2023-05-27T08:00:00");
+
+            assertDeltas(restored.deltas())
+                    .containsExactly(
+                            delta("2023-05-27T04:00", 9, 5), delta("2023-05-27T08:00", 8, 20));
+            restored.watermark("2023-06-03T08:00:00");
+            assertThat(restored.stateEntries()).isZero();
+            assertThat(restored.harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    private static void send(DeltaHarness h, String line) {
+        try {
+            h.send(line);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }
