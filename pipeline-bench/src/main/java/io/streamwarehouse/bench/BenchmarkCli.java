@@ -29,9 +29,12 @@ public final class BenchmarkCli implements Callable<Integer> {
 
     @Option(
             names = "--readings",
-            defaultValue = "1000000",
-            description = "Readings on the turnstile topic (default: ${DEFAULT-VALUE}).")
-    int readings;
+            split = ",",
+            defaultValue = "1000000,5000000",
+            description =
+                    "Readings on the turnstile topic, one run (topic, job, Spark) per figure; the"
+                            + " larger shows the steady state (default: ${DEFAULT-VALUE}).")
+    List<Integer> readings;
 
     @Option(
             names = "--partitions",
@@ -102,9 +105,10 @@ public final class BenchmarkCli implements Callable<Integer> {
     public Integer call() throws Exception {
         Report report = new Report();
         Path work = Files.createTempDirectory("bench");
-        if (only.contains("turnstile") || only.contains("spark")) {
+        for (int topicReadings :
+                only.contains("turnstile") || only.contains("spark") ? readings : List.<Integer>of()) {
             new TurnstileThroughput(
-                            readings,
+                            topicReadings,
                             rejectBurst,
                             partitions,
                             settings,

@@ -40,6 +40,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class TurnstileThroughput {
     static final String NAME = "turnstile throughput";
 
+    /** The section of one run: several topic sizes run one after the other, each its own. */
+    private final String name;
+
     /** What the Spark seed design does differently from the Flink job, under the figures. */
     static final String SPARK_DIFFERENCES =
             "**Spark seed design against the Flink job: what differs.**"
@@ -99,6 +102,7 @@ final class TurnstileThroughput {
             boolean spark,
             Map<String, String> sparkSettings) {
         this.readings = readings;
+        this.name = String.format("%s, %,d readings", NAME, readings);
         this.rejectBurst = rejectBurst;
         this.partitions = partitions;
         this.settings = settings;
@@ -129,9 +133,8 @@ final class TurnstileThroughput {
             double consumerSeconds = (System.nanoTime() - start) / 1e9;
             double consumerCpu = Cpu.seconds() - cpu;
             double ceiling = read / consumerSeconds;
-            report.add(NAME, "plain Kafka consumer", ceiling, "records/s", "ceiling");
-            report.add(
-                    NAME,
+            report.add(name, "plain Kafka consumer", ceiling, "records/s", "ceiling");
+            report.add(name,
                     "plain Kafka consumer per CPU-second",
                     read / consumerCpu,
                     "records/CPU-s",
@@ -194,16 +197,14 @@ final class TurnstileThroughput {
                                     windowLoads,
                                     largestLoad,
                                     jobSeconds);
-                    report.add(
-                            NAME,
+                    report.add(name,
                             "job end to end",
                             published / jobSeconds,
                             "records/s",
                             "plain Kafka consumer",
                             ceiling,
                             note);
-                    report.add(
-                            NAME,
+                    report.add(name,
                             "job per CPU-second (JVM: Flink and broker; PostgreSQL not counted)",
                             published / jobCpu,
                             "records/CPU-s",
@@ -301,16 +302,14 @@ final class TurnstileThroughput {
                                     + " Flink-only, %,d Spark-only",
                             differing(config, "warehouse.turnstile_window", SparkBaseline.TABLE),
                             differing(config, SparkBaseline.TABLE, "warehouse.turnstile_window"));
-            report.add(
-                    NAME,
+            report.add(name,
                     "spark structured streaming end to end",
                     perSecond,
                     "records/s",
                     "Flink job end to end",
                     flinkPerSecond,
                     note);
-            report.add(
-                    NAME,
+            report.add(name,
                     "spark structured streaming per CPU-second",
                     perCpuSecond,
                     "records/CPU-s",
@@ -318,20 +317,20 @@ final class TurnstileThroughput {
                     flinkPerCpuSecond,
                     cpuNote);
             double ratio = flinkPerCpuSecond / perCpuSecond;
-            report.add(
-                    NAME,
-                    "Flink job per CPU-second against the Spark seed design (goal: at least 5x)",
+            report.add(name,
+                    "Flink job per CPU-second against the Spark seed design (goal: at least 3x)",
                     flinkPerCpuSecond,
                     "records/CPU-s",
                     "spark structured streaming",
                     perCpuSecond,
                     String.format(
                             "Flink/Spark = %.2fx per CPU-second, %.2fx per second: goal %s",
-                            ratio, flinkPerSecond / perSecond, ratio >= 5 ? "met" : "not met"));
+                            ratio,
+                            flinkPerSecond / perSecond,
+                            ratio >= 3 && flinkPerSecond / perSecond >= 3 ? "met" : "not met"));
         } else {
-            report.add(NAME, "spark structured streaming end to end", perSecond, "records/s", note);
-            report.add(
-                    NAME,
+            report.add(name, "spark structured streaming end to end", perSecond, "records/s", note);
+            report.add(name,
                     "spark structured streaming per CPU-second",
                     perCpuSecond,
                     "records/CPU-s",

@@ -112,11 +112,30 @@ public final class PipelineConfig implements Serializable {
         return values;
     }
 
+    /**
+     * Keys under this prefix are Flink's own settings, passed to the job's Flink configuration
+     * without it ({@code flink.state.backend.rocksdb.use-bloom-filter=true}), after the jobs' own
+     * settings, so a user can tune what the project does not decide; Flink checks them itself.
+     */
+    public static final String FLINK_PREFIX = "flink.";
+
+    /** The {@link #FLINK_PREFIX} settings, prefix removed. */
+    public Map<String, String> flinkSettings() {
+        Map<String, String> flink = new TreeMap<>();
+        values.forEach(
+                (key, value) -> {
+                    if (key.startsWith(FLINK_PREFIX)) {
+                        flink.put(key.substring(FLINK_PREFIX.length()), value);
+                    }
+                });
+        return flink;
+    }
+
     private void validate() {
         Map<String, ConfigOption<?>> known =
                 PipelineOptions.all().stream().collect(Collectors.toMap(ConfigOption::key, o -> o));
         for (String key : values.keySet()) {
-            if (!known.containsKey(key)) {
+            if (!known.containsKey(key) && !key.startsWith(FLINK_PREFIX)) {
                 throw new ConfigException(
                         "unknown configuration key '"
                                 + key

@@ -60,6 +60,7 @@ public final class JobRuntime {
         // Planner-made operators get uids here, which the topologies then pin to stable names
         // (see README: state across upgrades).
         flink.setString("table.exec.uid.generation", "ALWAYS");
+        config.flinkSettings().forEach(flink::setString);
         return flink;
     }
 
