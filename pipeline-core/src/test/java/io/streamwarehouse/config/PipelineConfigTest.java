@@ -45,6 +45,21 @@ class PipelineConfigTest {
     }
 
     @Test
+    void flinkKeysPassThroughWithoutTheirPrefixAndOtherUnknownKeysStillFail() {
+        PipelineConfig config =
+                PipelineConfig.of(
+                        Map.of(
+                                "flink.state.backend.rocksdb.use-bloom-filter",
+                                "true",
+                                "turnstile.window",
+                                "15 min"));
+        assertThat(config.flinkSettings())
+                .containsExactly(Map.entry("state.backend.rocksdb.use-bloom-filter", "true"));
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("flinkx.parallelism", "2")))
+                .hasMessageContaining("unknown configuration key 'flinkx.parallelism'");
+    }
+
+    @Test
     void defaultsApplyWhenNothingIsSet() {
         PipelineConfig config = PipelineConfig.defaults();
         assertThat(config.get(TurnstileOptions.TURNSTILE_FORMAT)).isEqualTo(RecordFormat.MTA_CSV);
