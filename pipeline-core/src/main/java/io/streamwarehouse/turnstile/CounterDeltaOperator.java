@@ -325,9 +325,4 @@ public final class CounterDeltaOperator extends AbstractStreamOperator<Turnstile
     int heldTurnstiles() {
         return held.size();
     }
-
-    /** Turnstiles queued for a commit, stale entries included; for tests. */
-    int queued() {
-        return due.size();
-    }
 }

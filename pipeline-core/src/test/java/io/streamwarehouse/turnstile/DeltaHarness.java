@@ -15,6 +15,7 @@ import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -137,10 +138,8 @@ public final class DeltaHarness implements AutoCloseable {
     public List<Long> forwardedWatermarks() {
         List<Long> watermarks = new ArrayList<>();
         for (Object element : harness.getOutput()) {
-            if (element instanceof org.apache.flink.streaming.api.watermark.Watermark) {
-                watermarks.add(
-                        ((org.apache.flink.streaming.api.watermark.Watermark) element)
-                                .getTimestamp());
+            if (element instanceof Watermark) {
+                watermarks.add(((Watermark) element).getTimestamp());
             }
         }
         return watermarks;
