@@ -53,10 +53,4 @@ public final class AnomalyWriter extends UpsertWriter<CounterAnomaly> {
     public Instant eventTime(CounterAnomaly a) {
         return Instant.ofEpochMilli(TurnstileTime.toEpochMillis(a.readingTime));
     }
-
-    /** Many rows per statement: DO NOTHING: a repeated anomaly is simply skipped. */
-    @Override
-    protected boolean multiRow() {
-        return true;
-    }
 }

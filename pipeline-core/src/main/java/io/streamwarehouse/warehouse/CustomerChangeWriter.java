@@ -90,12 +90,6 @@ public final class CustomerChangeWriter extends UpsertWriter<CustomerChange>
                 : Instant.ofEpochMilli(change.sourceTsMillis());
     }
 
-    /** Many rows per statement: DO NOTHING: a repeated source position is simply skipped. */
-    @Override
-    protected boolean multiRow() {
-        return true;
-    }
-
     @Override
     public String recordKey(CustomerChange change) {
         return change.key();

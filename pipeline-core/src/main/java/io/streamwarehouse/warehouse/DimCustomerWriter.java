@@ -146,6 +146,12 @@ public final class DimCustomerWriter extends UpsertWriter<Row> implements Snapsh
         }
     }
 
+    /** A load may hold one customer's changes one after the other: they apply in order. */
+    @Override
+    protected Object conflictKey(Row row) {
+        return row.getField("customer_id");
+    }
+
     @Override
     protected boolean isDelete(Row row) {
         return Boolean.TRUE.equals(row.getField("is_deleted"));

@@ -33,10 +33,4 @@ public final class RejectWriter extends UpsertWriter<Reject> {
         statement.setString(5, reject.detail == null ? null : reject.detail.replace('\0', ' '));
         statement.setBytes(6, reject.raw);
     }
-
-    /** Many rows per statement: DO NOTHING: a repeated Kafka coordinate is simply skipped. */
-    @Override
-    protected boolean multiRow() {
-        return true;
-    }
 }

@@ -4,12 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /** Prepared statements of one connection, prepared once per SQL text and reused across loads. */
 public final class Statements implements AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private final Set<Object> staged = new HashSet<>();
     private Load<?> load;
 
     public Statements(Connection connection) {
@@ -32,6 +35,15 @@ public final class Statements implements AutoCloseable {
 
     void startLoad(Load<?> load) {
         this.load = load;
+        staged.clear();
+    }
+
+    /**
+     * Whether the current load staged rows into this table before: a load narrowed down to a bad
+     * row stages part after part in one transaction, and each must find the table empty.
+     */
+    boolean stagedBefore(Object stage) {
+        return !staged.add(stage);
     }
 
     public Connection connection() {

@@ -46,13 +46,4 @@ public final class StationWindowWriter extends UpsertWriter<Row> {
     public Instant eventTime(Row row) {
         return WindowRows.instant(row, "window_start");
     }
-
-    /**
-     * Many rows per statement: a window is emitted once per station, so a load never holds a key
-     * twice.
-     */
-    @Override
-    protected boolean multiRow() {
-        return true;
-    }
 }

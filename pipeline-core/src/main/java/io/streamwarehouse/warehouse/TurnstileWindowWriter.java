@@ -54,13 +54,4 @@ public final class TurnstileWindowWriter extends UpsertWriter<Row> {
     public Instant eventTime(Row row) {
         return WindowRows.instant(row, "window_start");
     }
-
-    /**
-     * Many rows per statement: a window is emitted once per grouping, so a load never holds a key
-     * twice.
-     */
-    @Override
-    protected boolean multiRow() {
-        return true;
-    }
 }

@@ -23,7 +23,7 @@ class DimCustomerWriterTest {
         expected.add("snapshot_epoch");
 
         assertThat(Arrays.asList(insertColumns.split(","))).isEqualTo(expected);
-        assertThat(MultiRowSql.of(sql).parameters()).isEqualTo(expected.size());
+        assertThat(StagedUpsert.of(sql).parameters()).isEqualTo(expected.size());
         for (String column : CustomerDimension.COLUMNS.subList(1, expected.size() - 1)) {
             assertThat(sql)
                     .contains(column + " = EXCLUDED." + column)
