@@ -106,7 +106,9 @@ public final class BenchmarkCli implements Callable<Integer> {
         Report report = new Report();
         Path work = Files.createTempDirectory("bench");
         for (int topicReadings :
-                only.contains("turnstile") || only.contains("spark") ? readings : List.<Integer>of()) {
+                only.contains("turnstile") || only.contains("spark")
+                        ? readings
+                        : List.<Integer>of()) {
             new TurnstileThroughput(
                             topicReadings,
                             rejectBurst,

@@ -134,7 +134,8 @@ final class TurnstileThroughput {
             double consumerCpu = Cpu.seconds() - cpu;
             double ceiling = read / consumerSeconds;
             report.add(name, "plain Kafka consumer", ceiling, "records/s", "ceiling");
-            report.add(name,
+            report.add(
+                    name,
                     "plain Kafka consumer per CPU-second",
                     read / consumerCpu,
                     "records/CPU-s",
@@ -197,14 +198,16 @@ final class TurnstileThroughput {
                                     windowLoads,
                                     largestLoad,
                                     jobSeconds);
-                    report.add(name,
+                    report.add(
+                            name,
                             "job end to end",
                             published / jobSeconds,
                             "records/s",
                             "plain Kafka consumer",
                             ceiling,
                             note);
-                    report.add(name,
+                    report.add(
+                            name,
                             "job per CPU-second (JVM: Flink and broker; PostgreSQL not counted)",
                             published / jobCpu,
                             "records/CPU-s",
@@ -302,14 +305,16 @@ final class TurnstileThroughput {
                                     + " Flink-only, %,d Spark-only",
                             differing(config, "warehouse.turnstile_window", SparkBaseline.TABLE),
                             differing(config, SparkBaseline.TABLE, "warehouse.turnstile_window"));
-            report.add(name,
+            report.add(
+                    name,
                     "spark structured streaming end to end",
                     perSecond,
                     "records/s",
                     "Flink job end to end",
                     flinkPerSecond,
                     note);
-            report.add(name,
+            report.add(
+                    name,
                     "spark structured streaming per CPU-second",
                     perCpuSecond,
                     "records/CPU-s",
@@ -317,7 +322,8 @@ final class TurnstileThroughput {
                     flinkPerCpuSecond,
                     cpuNote);
             double ratio = flinkPerCpuSecond / perCpuSecond;
-            report.add(name,
+            report.add(
+                    name,
                     "Flink job per CPU-second against the Spark seed design (goal: at least 3x)",
                     flinkPerCpuSecond,
                     "records/CPU-s",
@@ -330,7 +336,8 @@ final class TurnstileThroughput {
                             ratio >= 3 && flinkPerSecond / perSecond >= 3 ? "met" : "not met"));
         } else {
             report.add(name, "spark structured streaming end to end", perSecond, "records/s", note);
-            report.add(name,
+            report.add(
+                    name,
                     "spark structured streaming per CPU-second",
                     perCpuSecond,
                     "records/CPU-s",
