@@ -457,6 +457,31 @@ class TurnstileWindowsTest {
                 .hasToString("TIMESTAMP(3) *ROWTIME*");
     }
 
+    /**
+     * Both aggregations plan two-phase, tumbling and hopping: a local pre-aggregate chained before
+     * the shuffle, the global one after it, as the throughput work relies on.
+     */
+    @Test
+    void bothAggregationsPlanAsALocalThenAGlobalWindowAggregate() {
+        Table deltas = deltaTable(deltas());
+        for (TurnstileWindows windows :
+                List.of(
+                        TurnstileWindows.tumbling(tableEnv, Duration.ofHours(1)),
+                        TurnstileWindows.hopping(
+                                tableEnv, Duration.ofHours(4), Duration.ofHours(1)))) {
+            for (Table query :
+                    List.of(windows.perTurnstile(deltas), windows.stationRollup(deltas))) {
+                String plan = query.explain();
+                String physical = plan.substring(plan.indexOf("== Optimized Physical Plan =="));
+                assertThat(physical)
+                        .as(plan)
+                        .contains("LocalWindowAggregate(")
+                        .contains("GlobalWindowAggregate(")
+                        .doesNotContain(" WindowAggregate(");
+            }
+        }
+    }
+
     @Test
     void rejectsWindowShapesThatCannotBeSliced() {
         assertThatThrownBy(
