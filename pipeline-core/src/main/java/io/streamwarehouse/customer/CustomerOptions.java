@@ -110,6 +110,24 @@ public final class CustomerOptions implements OptionGroup {
                                     + " job, naming the column, when a column the dimension reads"
                                     + " is dropped or retyped to one it cannot hold.");
 
+    public static final ConfigOption<Integer> SOURCE_SNAPSHOT_CHUNK_SIZE =
+            key("source.snapshot-chunk-size")
+                    .intType()
+                    .defaultValue(8096)
+                    .withDescription(
+                            "Rows per chunk of the initial snapshot (Flink CDC's"
+                                    + " scan.incremental.snapshot.chunk.size): each chunk is one"
+                                    + " query and one log read-back, and one chunk's rows are held"
+                                    + " by the source reader at a time.");
+
+    public static final ConfigOption<Integer> SOURCE_SNAPSHOT_FETCH_SIZE =
+            key("source.snapshot-fetch-size")
+                    .intType()
+                    .defaultValue(1024)
+                    .withDescription(
+                            "Rows fetched per round trip while a snapshot chunk is read"
+                                    + " (Flink CDC's scan.snapshot.fetch.size).");
+
     // ---- customer dimension ----
 
     public static final ConfigOption<EmailPolicy.Mode> CUSTOMER_EMAIL_MODE =

@@ -62,6 +62,8 @@ final class CdcSources {
                                     org.apache.flink.cdc.connectors.mysql.table.StartupOptions
                                             .initial())
                             .deserializer(new ChangeEventDeserializer())
+                            .splitSize(config.get(CustomerOptions.SOURCE_SNAPSHOT_CHUNK_SIZE))
+                            .fetchSize(config.get(CustomerOptions.SOURCE_SNAPSHOT_FETCH_SIZE))
                             // the source's own connection pool, and Debezium's connection, which
                             // takes
                             // driver settings prefixed with "database."
@@ -93,6 +95,8 @@ final class CdcSources {
                 .startupOptions(StartupOptions.initial())
                 .debeziumProperties(debezium)
                 .deserializer(new ChangeEventDeserializer())
+                .splitSize(config.get(CustomerOptions.SOURCE_SNAPSHOT_CHUNK_SIZE))
+                .fetchSize(config.get(CustomerOptions.SOURCE_SNAPSHOT_FETCH_SIZE))
                 .build();
     }
 }
