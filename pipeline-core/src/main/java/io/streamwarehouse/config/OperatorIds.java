@@ -21,6 +21,7 @@ public enum OperatorIds {
     CUSTOMER_SOURCE("customer-cdc-source", "CDC"),
     CUSTOMER_PARSE("customer-parse-changes", "Parse change events"),
     CUSTOMER_STAGING_SINK("customer-staging-sink", "Insert staging.customer_changes"),
+    CUSTOMER_REJECTS_SINK("customer-rejects-sink", "Insert audit.source_rejects"),
     CUSTOMER_NORMALIZE("customer-normalize", "Drop no-op changes per row"),
     CUSTOMER_DIMENSION_ROWS("customer-dimension-rows", "Dimension rows"),
     CUSTOMER_LATEST_COMBINATION("customer-latest-combination", "Newest combination per customer"),

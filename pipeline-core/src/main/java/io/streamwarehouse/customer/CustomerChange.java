@@ -157,7 +157,13 @@ public record CustomerChange(
             key = table.primaryKeyOf(keyImage);
         } catch (RuntimeException e) {
             throw new ChangeParseException(
-                    "bad " + table.primaryKeyColumn() + " in " + tableName + " change", e);
+                    "bad "
+                            + table.primaryKeyColumn()
+                            + " in "
+                            + tableName
+                            + " change: "
+                            + e.getMessage(),
+                    e);
         }
         if (key == null) {
             throw new ChangeParseException(

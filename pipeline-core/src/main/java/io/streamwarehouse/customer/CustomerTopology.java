@@ -25,8 +25,14 @@ import org.apache.flink.types.RowKind;
 public final class CustomerTopology {
     private CustomerTopology() {}
 
-    /** What the job writes: every change (staging) and the dimension's upserts. */
-    public record Outputs(DataStream<CustomerChange> changes, DataStream<Row> dimension) {}
+    /**
+     * What the job writes: every change (staging), the dimension's upserts, and the events it
+     * cannot apply (source rejects).
+     */
+    public record Outputs(
+            DataStream<CustomerChange> changes,
+            DataStream<Row> dimension,
+            DataStream<SourceReject> rejects) {}
 
     public static Outputs build(
             StreamTableEnvironment tableEnv, DataStream<String> cdcEvents, PipelineConfig config) {
@@ -34,7 +40,8 @@ public final class CustomerTopology {
                 cdcEvents
                         .process(
                                 new ParseChanges(
-                                        config.get(CustomerOptions.SOURCE_SCHEMA_CHANGE_BEHAVIOR)))
+                                        config.get(CustomerOptions.SOURCE_SCHEMA_CHANGE_BEHAVIOR),
+                                        emailPolicy(config)))
                         .uid(CUSTOMER_PARSE.uid)
                         .name(CUSTOMER_PARSE.displayName)
                         // beside the one source reader: the log's order, and one judge of its
@@ -60,10 +67,7 @@ public final class CustomerTopology {
                             .name(CUSTOMER_NORMALIZE.displayName + ": " + table.tableName());
             tables.put(table, table.toTable(tableEnv, normalized));
         }
-        EmailPolicy email =
-                EmailPolicy.of(
-                        config.get(CustomerOptions.CUSTOMER_EMAIL_MODE),
-                        config.get(CustomerOptions.CUSTOMER_EMAIL_HASH_KEY));
+        EmailPolicy email = emailPolicy(config);
         Table dimension =
                 CustomerDimension.join(
                         tables.get(SourceTable.CUSTOMER),
@@ -90,6 +94,12 @@ public final class CustomerTopology {
                         .process(new LatestCombination(), changelog.getType())
                         .uid(CUSTOMER_LATEST_COMBINATION.uid)
                         .name(CUSTOMER_LATEST_COMBINATION.displayName);
-        return new Outputs(changes, upserts);
+        return new Outputs(changes, upserts, changes.getSideOutput(ParseChanges.REJECTS));
+    }
+
+    public static EmailPolicy emailPolicy(PipelineConfig config) {
+        return EmailPolicy.of(
+                config.get(CustomerOptions.CUSTOMER_EMAIL_MODE),
+                config.get(CustomerOptions.CUSTOMER_EMAIL_HASH_KEY));
     }
 }

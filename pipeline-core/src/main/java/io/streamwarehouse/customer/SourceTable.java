@@ -390,9 +390,29 @@ public enum SourceTable {
             return null;
         }
 
+        /**
+         * @throws ChangeParseException naming the column when its value does not fit (a key or an
+         *     integer widened at the source past what INTEGER holds)
+         */
         Object read(Map<String, Object> values) {
             String source = sourceIn(values);
-            return source == null ? null : convert(values.get(source));
+            if (source == null) {
+                return null;
+            }
+            try {
+                return convert(values.get(source));
+            } catch (RuntimeException e) {
+                // the message names the column and the kind, never the value: it may be personal
+                throw new ChangeParseException(
+                        "the value of "
+                                + source
+                                + " does not fit "
+                                + kind
+                                + " ("
+                                + e.getMessage()
+                                + ")",
+                        e);
+            }
         }
 
         private Object convert(Object raw) {

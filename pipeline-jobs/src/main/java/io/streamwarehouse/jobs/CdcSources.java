@@ -31,6 +31,10 @@ final class CdcSources {
         // How often the binlog client checks its connection and reconnects after the server
         // restarted; at Debezium's default of a minute the dimension fell up to two minutes behind.
         debezium.put("connect.keep.alive.interval.ms", "5000");
+        // A key widened to BIGINT UNSIGNED (a table that outgrew INTEGER) arrives as a plain
+        // number, not Debezium's default precise decimal (base64 bytes): keys that still fit keep
+        // moving the dimension, and only the rows past INTEGER are rejected.
+        debezium.put("bigint.unsigned.handling.mode", "long");
         // The CDC source hands its server-time-zone to Debezium as the driver's obsolete
         // serverTimezone, and Debezium warns about that on every connection unless the current
         // name, connectionTimeZone, is set too: the same zone under the name it asks for.

@@ -2,19 +2,20 @@ package io.streamwarehouse.jobs;
 
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_DIMENSION_SINK;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_HISTORY_SINK;
+import static io.streamwarehouse.config.OperatorIds.CUSTOMER_REJECTS_SINK;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_SOURCE;
 import static io.streamwarehouse.config.OperatorIds.CUSTOMER_STAGING_SINK;
 
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.customer.CustomerOptions;
 import io.streamwarehouse.customer.CustomerTopology;
-import io.streamwarehouse.customer.EmailPolicy;
 import io.streamwarehouse.customer.source.SourceCheck;
 import io.streamwarehouse.customer.source.SourceConnection;
 import io.streamwarehouse.warehouse.CustomerChangeWriter;
 import io.streamwarehouse.warehouse.DimCustomerHistoryWriter;
 import io.streamwarehouse.warehouse.DimCustomerWriter;
 import io.streamwarehouse.warehouse.SnapshotEpoch;
+import io.streamwarehouse.warehouse.SourceRejectWriter;
 import io.streamwarehouse.warehouse.WarehouseConnection;
 import io.streamwarehouse.warehouse.WarehouseSink;
 import java.sql.Connection;
@@ -69,13 +70,11 @@ public final class CustomerDimensionJob implements PipelineJob {
         long epoch = SnapshotEpoch.proposeNew();
         WarehouseSink.writeTo(
                 out.changes(),
-                new CustomerChangeWriter(
-                        EmailPolicy.of(
-                                config.get(CustomerOptions.CUSTOMER_EMAIL_MODE),
-                                config.get(CustomerOptions.CUSTOMER_EMAIL_HASH_KEY)),
-                        epoch),
+                new CustomerChangeWriter(CustomerTopology.emailPolicy(config), epoch),
                 warehouse,
                 CUSTOMER_STAGING_SINK);
+        WarehouseSink.writeTo(
+                out.rejects(), new SourceRejectWriter(), warehouse, CUSTOMER_REJECTS_SINK);
         WarehouseSink.writeTo(
                 out.dimension(), new DimCustomerWriter(epoch), warehouse, CUSTOMER_DIMENSION_SINK);
         if (config.get(CustomerOptions.CUSTOMER_HISTORY)) {

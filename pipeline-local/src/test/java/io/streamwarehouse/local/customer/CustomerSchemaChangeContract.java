@@ -55,6 +55,9 @@ abstract class CustomerSchemaChangeContract {
 
     protected abstract BreakingChange breakingChange();
 
+    /** The statements that widen customer.customer_id past INTEGER, as a growing shop would. */
+    protected abstract List<String> widenKey();
+
     /** Cleans up what the jobs leave in the sources once they no longer run. */
     protected void afterJobs() {}
 
@@ -154,6 +157,67 @@ abstract class CustomerSchemaChangeContract {
 
     @Test
     @Order(3)
+    void aWidenedKeyKeepsTheDimensionMovingAndRejectsOnlyTheRowsThatDoNotFit() throws Exception {
+        int customer = changes.liveCustomers().get(8);
+        long tooLarge = 3_000_000_000L;
+        source.execute(widenKey().toArray(String[]::new));
+        source.execute(
+                "UPDATE customer SET first_name = 'WIDENED' WHERE customer_id = " + customer,
+                "INSERT INTO customer (customer_id, store_id, first_name, last_name, email,"
+                        + " address_id, active, create_date) SELECT "
+                        + tooLarge
+                        + ", store_id, 'TOO', 'LARGE', email, address_id, active, create_date"
+                        + " FROM customer WHERE customer_id = "
+                        + customer);
+        await("the row past INTEGER in audit.source_rejects")
+                .atMost(CustomerJobRun.TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            try (Connection w = job.openWarehouse()) {
+                                assertThat(
+                                                WarehouseChecks.count(
+                                                        w,
+                                                        "SELECT count(*) FROM audit.source_rejects"
+                                                                + " WHERE source_table = 'customer'"
+                                                                + " AND record_key = '"
+                                                                + tooLarge
+                                                                + "' AND reason LIKE"
+                                                                + " '%customer_id does not fit"
+                                                                + " INTEGER%'"))
+                                        .isEqualTo(1);
+                            }
+                        });
+        // the source corrected: the dimension holds every customer it can
+        source.execute("DELETE FROM customer WHERE customer_id = " + tooLarge);
+        changes.applyAny(4);
+        awaitDimensionEqualsSourceJoin(job, source);
+        try (Connection w = job.openWarehouse()) {
+            assertThat(
+                            WarehouseChecks.count(
+                                    w,
+                                    "SELECT count(*) FROM warehouse.dim_customer WHERE customer_id"
+                                            + " = "
+                                            + customer
+                                            + " AND first_name = 'WIDENED'"))
+                    .as("a customer whose key still fits keeps moving")
+                    .isEqualTo(1);
+            assertThat(
+                            WarehouseChecks.count(
+                                    w,
+                                    "SELECT count(*) FROM audit.source_rejects"
+                                            + " WHERE record_key <> '"
+                                            + tooLarge
+                                            + "'"))
+                    .as("nothing else rejected")
+                    .isZero();
+        }
+        assertThat(job.failure()).as("no failover on a widened key").isEmpty();
+        assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    @Order(4)
     void mappingBreakFailsTheJobNamingTheColumnWithNothingHalfWritten() throws Exception {
         int customer = changes.liveCustomers().get(6);
         String before;
@@ -192,7 +256,7 @@ abstract class CustomerSchemaChangeContract {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void exceptionBehaviourFailsOnAnAddedColumn(@TempDir Path checkpoints) throws Exception {
         SakilaSource strictSource = createSource(2);
         CustomerJobRun strict =

@@ -19,6 +19,12 @@ class CustomerSchemaChangeMariaDbITCase extends CustomerSchemaChangeContract {
     }
 
     @Override
+    protected List<String> widenKey() {
+        return List.of(
+                "ALTER TABLE customer MODIFY customer_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT");
+    }
+
+    @Override
     protected BreakingChange breakingChange() {
         // not strict: MariaDB would refuse the narrowing that cuts the dates to years otherwise
         return new BreakingChange(

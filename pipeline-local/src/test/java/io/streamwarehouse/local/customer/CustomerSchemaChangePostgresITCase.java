@@ -18,6 +18,11 @@ class CustomerSchemaChangePostgresITCase extends CustomerSchemaChangeContract {
     }
 
     @Override
+    protected List<String> widenKey() {
+        return List.of("ALTER TABLE customer ALTER COLUMN customer_id TYPE BIGINT");
+    }
+
+    @Override
     protected BreakingChange breakingChange() {
         return new BreakingChange("email", List.of("ALTER TABLE customer DROP COLUMN email"));
     }
