@@ -53,6 +53,11 @@ public final class CustomerDimensionJob implements PipelineJob {
     }
 
     @Override
+    public String sourceUid() {
+        return CUSTOMER_SOURCE.uid;
+    }
+
+    @Override
     public void build(StreamExecutionEnvironment env, PipelineConfig config) {
         DataStream<String> events =
                 env.fromSource(

@@ -9,6 +9,12 @@ public interface PipelineJob {
     /** The name users pass to {@code ./pipeline run} and the cluster scripts. */
     String name();
 
+    /**
+     * The uid of the job's source: its state is in every checkpoint of the job, which tells them
+     * from another job's in a shared {@code checkpoint.dir}.
+     */
+    String sourceUid();
+
     /** Checks what the job needs from the outside world and fails with what to change. */
     default void preflight(PipelineConfig config) throws Exception {}
 

@@ -41,6 +41,11 @@ public final class TurnstileAggregatesJob implements PipelineJob {
     }
 
     @Override
+    public String sourceUid() {
+        return TURNSTILE_SOURCE.uid;
+    }
+
+    @Override
     public void build(StreamExecutionEnvironment env, PipelineConfig config) {
         // Chained operators hand records on without a serializer copy: no function here keeps
         // or changes a record it has emitted, and the writers buffer only what they are given.

@@ -3,9 +3,11 @@ package io.streamwarehouse.local.cli;
 import io.streamwarehouse.config.PipelineConfig;
 import io.streamwarehouse.jobs.Jobs;
 import io.streamwarehouse.jobs.PipelineJob;
+import io.streamwarehouse.jobs.RetainedCheckpoints;
 import io.streamwarehouse.jobs.TurnstileAggregatesJob;
 import io.streamwarehouse.local.flink.LocalCluster;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +36,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--from-savepoint",
             paramLabel = "PATH",
-            description = "Start from this savepoint or retained checkpoint.")
+            description =
+                    "Start from this savepoint or retained checkpoint (default: the newest"
+                            + " checkpoint an earlier run of the job left in checkpoint.dir).")
     String fromSavepoint;
+
+    @Option(
+            names = "--fresh",
+            description =
+                    "Start from nothing: read the sources from their start positions again,"
+                            + " even if an earlier run left a checkpoint.")
+    boolean fresh;
 
     @Option(
             names = "--until-end",
@@ -63,14 +74,50 @@ public final class RunCommand implements Callable<Integer> {
             job = new TurnstileAggregatesJob(true);
         }
         PipelineConfig settings = config.load();
+        String restore = startingPoint(job, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalCluster cluster = LocalCluster.start(web.address, web.port(settings), 4)) {
             stopOnExit(cluster, stopped);
-            JobID id = cluster.submit(job, settings, fromSavepoint);
+            JobID id = cluster.submit(job, settings, restore);
             System.out.printf(
                     "%s running as job %s; web UI: %s%n", job.name(), id, cluster.webUrl());
             return awaitEnd(cluster, job, id, stopped);
         }
+    }
+
+    /**
+     * Where the run starts, said in its first line: the savepoint given, else the newest checkpoint
+     * an earlier run left (after a crash, the same command resumes), else nothing.
+     */
+    private String startingPoint(PipelineJob job, PipelineConfig settings) throws Exception {
+        if (fromSavepoint != null && fresh) {
+            throw new UserErrors.UserException(
+                    "--from-savepoint and --fresh contradict each other", "./pipeline run --help");
+        }
+        if (fromSavepoint != null) {
+            System.out.printf("%s: starting from %s%n", job.name(), fromSavepoint);
+            return fromSavepoint;
+        }
+        org.apache.flink.core.fs.Path directory =
+                RetainedCheckpoints.directory(settings, job.name());
+        if (fresh || untilEnd) {
+            // a backfill reads its own topic from its start: the live run's state is not its own
+            System.out.printf(
+                    "%s: starting afresh (%s)%n", job.name(), fresh ? "--fresh" : "--until-end");
+            return null;
+        }
+        Optional<org.apache.flink.core.fs.Path> newest = RetainedCheckpoints.newest(settings, job);
+        if (newest.isEmpty()) {
+            System.out.printf(
+                    "%s: starting afresh (no checkpoint of an earlier run in %s)%n",
+                    job.name(), directory);
+            return null;
+        }
+        System.out.printf(
+                "%s: resuming from %s, the newest checkpoint an earlier run left"
+                        + " (--fresh starts afresh)%n",
+                job.name(), newest.get());
+        return newest.get().toString();
     }
 
     /** Closes the cluster on Ctrl-C (SIGINT, SIGTERM), then lets the waiting command end. */
