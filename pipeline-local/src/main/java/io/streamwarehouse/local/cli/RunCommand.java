@@ -81,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
             JobID id = cluster.submit(job, settings, restore);
             System.out.printf(
                     "%s running as job %s; web UI: %s%n", job.name(), id, cluster.webUrl());
-            return awaitEnd(cluster, job, id, stopped);
+            return awaitEnd(cluster, job, id, stopped, restore);
         }
     }
 
@@ -143,11 +143,27 @@ public final class RunCommand implements Callable<Integer> {
      */
     static int awaitEnd(LocalCluster cluster, PipelineJob job, JobID id, CountDownLatch stopped)
             throws Exception {
+        return awaitEnd(cluster, job, id, stopped, null);
+    }
+
+    /**
+     * @param restoredFrom the checkpoint or savepoint the job started from, or null
+     */
+    static int awaitEnd(
+            LocalCluster cluster,
+            PipelineJob job,
+            JobID id,
+            CountDownLatch stopped,
+            String restoredFrom)
+            throws Exception {
         JobStatus status;
         do {
             stopped.await(Duration.ofSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
             status = cluster.status(id);
             cluster.checkUnrecoverable(id);
+            if (restoredFrom != null) {
+                cluster.checkRestorable(id, restoredFrom);
+            }
         } while (!status.isGloballyTerminalState());
         System.out.printf("%s ended: %s%n", job.name(), status);
         return status == JobStatus.FINISHED ? 0 : 1;

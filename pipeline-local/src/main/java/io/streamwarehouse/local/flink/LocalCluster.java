@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -138,6 +139,37 @@ public final class LocalCluster implements AutoCloseable {
         if (line != null) {
             throw new LocalClusterException(line, "README, Operations: source schema changes");
         }
+    }
+
+    /** Flink's words for state it could not restore, on the JobManager or in a task. */
+    private static final Pattern RESTORE_FAILED =
+            Pattern.compile(
+                    "Exception while creating StreamOperatorStateContext|Could not restore"
+                            + "|Failed to rollback to checkpoint/savepoint"
+                            + "|Cannot map checkpoint/savepoint state");
+
+    /**
+     * A run resumed from a checkpoint or savepoint whose state cannot be restored (files missing,
+     * state incompatible with the job) ends with one line, instead of restarting on it for ever.
+     */
+    public void checkRestorable(JobID job, String restoredFrom) throws Exception {
+        String failure = failure(job);
+        if (failure == null || !RESTORE_FAILED.matcher(failure).find()) {
+            return;
+        }
+        if (!status(job).isGloballyTerminalState()) {
+            miniCluster.cancelJob(job).get();
+        }
+        String cause =
+                failure.lines()
+                        .filter(l -> l.startsWith("Caused by: "))
+                        .reduce((first, last) -> last)
+                        .orElse(failure.lines().findFirst().orElse(""))
+                        .replaceFirst("^Caused by: ", "");
+        throw new LocalClusterException(
+                "the job cannot restore " + restoredFrom + ": " + cause,
+                "start afresh with --fresh, or name another checkpoint or savepoint with"
+                        + " --from-savepoint");
     }
 
     /** The job's latest failure as text, or null if it has not failed. */

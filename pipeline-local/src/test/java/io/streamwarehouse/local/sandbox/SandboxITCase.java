@@ -109,7 +109,11 @@ class SandboxITCase {
                     .waitFor();
 
             assertThat(sandbox.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
-                    .as("sandbox exits after an interrupt")
+                    .as(
+                            "sandbox exits after an interrupt; the last of its output:%n%s",
+                            String.join(
+                                    "\n",
+                                    output.subList(Math.max(0, output.size() - 60), output.size())))
                     .isTrue();
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(

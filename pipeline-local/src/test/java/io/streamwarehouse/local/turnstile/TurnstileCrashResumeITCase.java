@@ -12,11 +12,14 @@ import io.streamwarehouse.local.services.KafkaExtension;
 import io.streamwarehouse.local.services.PostgresExtension;
 import io.streamwarehouse.local.turnstile.WarehouseTables.Table;
 import io.streamwarehouse.samples.turnstile.TurnstileWeekGenerator;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,16 +60,7 @@ class TurnstileCrashResumeITCase {
                         25,
                         WEEK.start().plusDays(9).atStartOfDay());
         int chunk = corpus.unpublished() / 3 + 1;
-        // the settings as the environment a user would export: no password in the arguments
-        Map<String, String> environment = new HashMap<>();
-        config.values()
-                .forEach(
-                        (key, value) ->
-                                environment.put(
-                                        "PIPELINE_"
-                                                + key.toUpperCase(Locale.ROOT)
-                                                        .replaceAll("[.-]", "_"),
-                                        value));
+        Map<String, String> environment = environment(config);
         String[] args = {"run", "turnstile-aggregates", "--web-port", "0"};
 
         try (KafkaRecords kafka = new KafkaRecords(KAFKA.bootstrapServers())) {
@@ -113,6 +107,66 @@ class TurnstileCrashResumeITCase {
         assertMatchesOracle(warehouse, Table.ANOMALIES);
         assertLoadedOnce(warehouse);
         corpus.assertRejected(warehouse, topic);
+    }
+
+    /**
+     * A retained checkpoint whose state files are gone (a cleanup that went too far) stops the run
+     * with one line naming it and what to do, instead of restarting on it for ever.
+     */
+    @Test
+    void aCheckpointWhoseFilesAreGoneStopsTheRunWithOneLine() throws Exception {
+        String topic = KAFKA.newTopic("lost");
+        PipelineConfig config =
+                TurnstileJobRun.config(
+                        POSTGRES,
+                        POSTGRES.newDatabase("lost"),
+                        KAFKA,
+                        topic,
+                        dir.resolve("checkpoints"),
+                        Map.of());
+        Map<String, String> environment = environment(config);
+        String[] args = {"run", "turnstile-aggregates", "--web-port", "0"};
+        try (KafkaRecords kafka = new KafkaRecords(KAFKA.bootstrapServers())) {
+            Corpus.weekThenFlush(WEEK).publish(kafka, topic);
+            try (CliProcess first =
+                    CliProcess.start(dir.resolve("tmp1"), null, environment, args)) {
+                Poll.until("a few checkpoints", TIMEOUT, () -> checkpoint() >= 3);
+                first.kill();
+            }
+        }
+        List<Path> stateFiles;
+        try (Stream<Path> files = Files.walk(dir.resolve("checkpoints"))) {
+            stateFiles =
+                    files.filter(Files::isRegularFile)
+                            .filter(f -> !f.getFileName().toString().equals("_metadata"))
+                            .toList();
+        }
+        assertThat(stateFiles).as("state files beside the metadata").isNotEmpty();
+        for (Path file : stateFiles) {
+            Files.delete(file);
+        }
+
+        try (CliProcess second = CliProcess.start(dir.resolve("tmp2"), null, environment, args)) {
+            assertThat(second.waitForExit(TIMEOUT)).isNotZero();
+            assertThat(second.allOutput())
+                    .contains("resuming from")
+                    .contains("the job cannot restore " + "file:")
+                    .contains("--fresh");
+        }
+    }
+
+    /** The settings as the environment a user would export: no password in the arguments. */
+    private static Map<String, String> environment(PipelineConfig config) {
+        Map<String, String> environment = new HashMap<>();
+        config.values()
+                .forEach(
+                        (key, value) ->
+                                environment.put(
+                                        "PIPELINE_"
+                                                + key.toUpperCase(Locale.ROOT)
+                                                        .replaceAll("[.-]", "_"),
+                                        value));
+        return environment;
     }
 
     /** The number of the newest complete checkpoint the runs left, 0 if none. */
