@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -193,18 +196,50 @@ public final class LocalCluster implements AutoCloseable {
     /** Cancels running jobs first, so tasks end as cancelled rather than failing on shutdown. */
     @Override
     public void close() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
+            List<JobID> running = new ArrayList<>();
             for (var job : miniCluster.listJobs().get(10, TimeUnit.SECONDS)) {
                 if (!job.getJobState().isGloballyTerminalState()) {
-                    miniCluster.cancelJob(job.getJobId()).get(10, TimeUnit.SECONDS);
-                    miniCluster.requestJobResult(job.getJobId()).get(30, TimeUnit.SECONDS);
+                    miniCluster.cancelJob(job.getJobId());
+                    running.add(job.getJobId());
                 }
+            }
+            for (JobID job : running) {
+                miniCluster
+                        .requestJobResult(job)
+                        .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (Exception e) {
             // shutting down anyway: closing the cluster below stops whatever is left
         } finally {
-            miniCluster.close();
+            // bounded: a task that does not react to cancellation must not keep Ctrl-C waiting
+            try {
+                miniCluster.closeAsync().get(15, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                System.err.println(
+                        "flink: the local cluster did not stop within 45 s, exiting without it;"
+                                + " tasks still running: "
+                                + tasksStillRunning());
+            }
         }
+    }
+
+    /** The task threads still alive, each with the frame it is in: what held the shutdown up. */
+    private static String tasksStillRunning() {
+        StringBuilder tasks = new StringBuilder();
+        Thread.getAllStackTraces()
+                .forEach(
+                        (thread, frames) -> {
+                            if (thread.getName().matches(".* \\(\\d+/\\d+\\)#\\d+")
+                                    && frames.length > 0) {
+                                tasks.append(tasks.length() == 0 ? "" : "; ")
+                                        .append(thread.getName())
+                                        .append(" at ")
+                                        .append(frames[0]);
+                            }
+                        });
+        return tasks.length() == 0 ? "none" : tasks.toString();
     }
 
     /** What a user can mend (a port, a source), with the hint that says how. */
