@@ -103,7 +103,13 @@ class SandboxITCase {
             assertThat(children).isNotEmpty();
             URI web = URI.create(webUi);
 
-            // an interrupt, as Ctrl-C sends it
+            // an interrupt, as Ctrl-C sends it; a JVM started with SIGINT ignored (the background
+            // of a non-interactive shell) inherits that and could never see it
+            assertThat(ignoresInterrupts(launcherJvm(sandbox)))
+                    .as(
+                            "the sandbox ignores SIGINT, inherited from the process that started"
+                                    + " this build: run it from a shell that does not ignore it")
+                    .isFalse();
             new ProcessBuilder("kill", "-INT", Long.toString(launcherJvm(sandbox).pid()))
                     .start()
                     .waitFor();
@@ -135,6 +141,17 @@ class SandboxITCase {
     }
 
     /** The launcher script execs the JVM, so the process itself is the JVM. */
+    /** Whether SIGINT is in the process's ignored signals (bit 1 of SigIgn). */
+    private static boolean ignoresInterrupts(ProcessHandle process) throws IOException {
+        for (String line :
+                java.nio.file.Files.readAllLines(Path.of("/proc", process.pid() + "", "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseLong(line.substring(7).trim(), 16) & 2L) != 0;
+            }
+        }
+        return false;
+    }
+
     private static ProcessHandle launcherJvm(Process sandbox) {
         return sandbox.toHandle();
     }
