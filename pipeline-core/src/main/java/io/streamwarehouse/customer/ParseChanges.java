@@ -3,6 +3,7 @@ package io.streamwarehouse.customer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,8 +114,7 @@ public final class ParseChanges extends ProcessFunction<String, CustomerChange>
      * problem, refused here, not a failure the job would restart into for ever downstream.
      */
     static void valuesFitTheDimension(CustomerChange change) {
-        for (Map<String, Object> image :
-                new ArrayList<>(java.util.Arrays.asList(change.before(), change.after()))) {
+        for (Map<String, Object> image : Arrays.asList(change.before(), change.after())) {
             if (image != null) {
                 change.table()
                         .image(image, RowKind.INSERT, change.sourceVersion(), null, false, null);

@@ -45,7 +45,7 @@ final class CopyRows {
                                             || args == null
                                             || args.length < 2
                                             || !(args[0] instanceof Integer index)) {
-                                        throw new UnsupportedOperationException(
+                                        throw new IllegalStateException(
                                                 "a bind method may only set parameters: " + name);
                                     }
                                     values[index - 1] =
@@ -110,7 +110,7 @@ final class CopyRows {
         if (value instanceof Number || value instanceof Boolean || value instanceof String) {
             return value.toString();
         }
-        throw new UnsupportedOperationException(
+        throw new IllegalArgumentException(
                 "no COPY text for a bound " + value.getClass().getName());
     }
 

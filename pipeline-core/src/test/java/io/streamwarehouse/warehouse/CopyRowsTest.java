@@ -58,9 +58,10 @@ class CopyRowsTest {
     void aBindMethodMayOnlySetParameters() {
         CopyRows rows = new CopyRows(new Captured(), 1);
         assertThatThrownBy(() -> rows.statement().executeQuery())
-                .isInstanceOf(UnsupportedOperationException.class)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("executeQuery");
         assertThatThrownBy(() -> rows.statement().setObject(1, new Object()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("java.lang.Object");
     }
 
